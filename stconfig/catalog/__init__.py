@@ -1,0 +1,123 @@
+"""Streamlit's option catalog: every option's type, default, env var and flag, and the removed keys.
+
+The catalog comes from data shipped in `data/`, generated from Streamlit's own definitions by
+`scripts/generate_catalog.py`. When the user's Streamlit is another version, its catalog is
+introspected once in a subprocess (`introspect.py`) and cached per version; the hot path never
+imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from stconfig.errors import UnknownKeyError
+
+OptionType = Literal["bool", "int", "float", "str"]
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One Streamlit option as `streamlit.config._config_options_template` defines it."""
+
+    key: str
+    type: OptionType
+    default: Any  # None when `computed`
+    computed: bool  # the default is computed at run time (browser.serverPort, server.headless...)
+    description: str
+    hidden: bool
+    sensitive: bool
+    multiple: bool  # list-valued: one flag per element, env value split on whitespace
+    scriptable: bool
+    deprecated: bool
+    env_var: str
+    allowed: tuple[str, ...] | None = None  # values Streamlit enforces, when it enforces any
+
+    @property
+    def section(self) -> str:
+        return self.key.rsplit(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.key.rsplit(".", 1)[1]
+
+    @property
+    def flag(self) -> str:
+        return f"--{self.key}"
+
+    @property
+    def auto_env_var(self) -> str:
+        """The name click also accepts for `streamlit run` (auto_envvar_prefix + param name)."""
+        return "STREAMLIT_RUN_" + self.key.replace(".", "_").upper()
+
+    @property
+    def type_label(self) -> str:
+        return f"list[{self.type}]" if self.multiple else self.type
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The options of one Streamlit version, plus how that version reads config files."""
+
+    streamlit_version: str | None  # None: no Streamlit found, the shipped catalog stands in
+    data_version: str  # the Streamlit version the option data was read from
+    origin: str  # "shipped", "cache" or "introspected": where this catalog was read from
+    options: Mapping[str, OptionSpec]
+    sections: Mapping[str, str]  # section name -> description
+    theme_sections: tuple[str, ...]  # valid [theme...] tables, e.g. theme.light.sidebar
+    reads_script_config: bool  # reads <script dir>/.streamlit/config.toml
+    broken_file_fatal: bool  # a TOML syntax error stops `streamlit run` instead of skipping
+    removed: Mapping[str, str] = field(default_factory=dict)  # key or `section.*` -> note
+
+    def __iter__(self) -> Iterator[OptionSpec]:
+        return iter(self.options.values())
+
+    def get(self, key: str) -> OptionSpec | None:
+        return self.options.get(key)
+
+    def require(self, key: str) -> OptionSpec:
+        """The option for `key`, or UnknownKeyError with did-you-mean suggestions."""
+        spec = self.options.get(key)
+        if spec is None:
+            raise UnknownKeyError(key, self.suggest(key), removed=self.is_removed(key))
+        return spec
+
+    def suggest(self, key: str) -> list[str]:
+        """Close option keys, case-insensitively, best first."""
+        by_lower = {k.lower(): k for k in self.options}
+        if key.lower() in by_lower:
+            return [by_lower[key.lower()]]
+        names = difflib.get_close_matches(key.lower(), list(by_lower), n=3, cutoff=0.6)
+        if not names and "." in key:
+            # `enforceSerializableSessionState` under the wrong section still finds its home.
+            leaf = key.rsplit(".", 1)[1].lower()
+            names = [k for k in by_lower if k.rsplit(".", 1)[1] == leaf][:3]
+        return [by_lower[n] for n in names]
+
+    def is_removed(self, key: str) -> bool:
+        return self.removed_note(key) is not None
+
+    def removed_note(self, key: str) -> str | None:
+        if key in self.options:
+            return None
+        for pattern, note in self.removed.items():
+            if fnmatch.fnmatchcase(key, pattern):
+                return note
+        return None
+
+    def match(self, pattern: str) -> list[OptionSpec]:
+        """Options whose key matches a glob, a section name, or contains the text (any case)."""
+        needle = pattern.lower()
+        found = []
+        for spec in self.options.values():
+            key = spec.key.lower()
+            if (
+                fnmatch.fnmatchcase(key, needle)
+                or key.startswith(needle + ".")
+                or (not any(c in needle for c in "*?[") and needle in key)
+            ):
+                found.append(spec)
+        return found

@@ -1,0 +1,134 @@
+"""Which Streamlit the user's `streamlit run` would be: its interpreter and version, found without
+importing it.
+
+Search order (the same for the read side and the probe): an explicit `--python`, the project's
+`.venv`, `$VIRTUAL_ENV`, the interpreter running stconfig, then the `streamlit` script on PATH.
+Versions are read from `streamlit-X.Y.Z.dist-info` folder names, so this costs a few `stat`s.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+_DIST_PREFIX = "streamlit-"
+_DIST_SUFFIX = ".dist-info"
+
+
+@dataclass(frozen=True)
+class StreamlitInstall:
+    """One interpreter that can `import streamlit`, and that Streamlit's version."""
+
+    python: Path
+    version: str
+    found_via: str  # "--python", "project .venv", "$VIRTUAL_ENV", "current interpreter", "PATH"
+
+
+def _version_in(site_dirs: Iterable[str | Path]) -> str | None:
+    for entry in site_dirs:
+        try:
+            names = os.listdir(entry)
+        except OSError:
+            continue
+        for name in sorted(names):
+            if name.startswith(_DIST_PREFIX) and name.endswith(_DIST_SUFFIX):
+                version = name[len(_DIST_PREFIX) : -len(_DIST_SUFFIX)]
+                # `streamlit-nightly-...` or `streamlit_extras-...` are other distributions.
+                if version[:1].isdigit():
+                    return version
+    return None
+
+
+def _venv_python(venv: Path) -> Path | None:
+    for candidate in (venv / "bin" / "python", venv / "Scripts" / "python.exe"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _venv_site_dirs(venv: Path) -> list[Path]:
+    return [*venv.glob("lib/python3*/site-packages"), venv / "Lib" / "site-packages"]
+
+
+def _venv_root(python: Path) -> Path | None:
+    """The virtualenv an interpreter belongs to (its `pyvenv.cfg` sits one level above bin/)."""
+    root = python.absolute().parent.parent
+    return root if (root / "pyvenv.cfg").is_file() else None
+
+
+def _probe_interpreter(python: Path) -> str | None:
+    """Ask an interpreter outside any virtualenv for its Streamlit version (rare, slow path)."""
+    code = (
+        "import importlib.metadata as m\n"
+        "try: print(m.version('streamlit'))\n"
+        "except m.PackageNotFoundError: pass\n"
+    )
+    try:
+        result = subprocess.run(
+            [str(python), "-c", code], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    version = result.stdout.strip()
+    return version or None
+
+
+def _install_for_python(python: Path, found_via: str) -> StreamlitInstall | None:
+    venv = _venv_root(python)
+    version = _version_in(_venv_site_dirs(venv)) if venv else _probe_interpreter(python)
+    return StreamlitInstall(python, version, found_via) if version else None
+
+
+def _shebang_python(script: Path) -> Path | None:
+    try:
+        with open(script, "rb") as handle:
+            first = handle.readline(4096)
+    except OSError:
+        return None
+    if not first.startswith(b"#!"):
+        return None
+    words = first[2:].decode(errors="replace").split()
+    if not words:
+        return None
+    if Path(words[0]).name == "env" and len(words) > 1:
+        found = shutil.which(words[1])
+        return Path(found) if found else None
+    return Path(words[0])
+
+
+def find_streamlit(
+    project_dir: Path, env: Mapping[str, str], python: Path | None = None
+) -> StreamlitInstall | None:
+    """The Streamlit that `streamlit run` in `project_dir` would use, or None if there is none."""
+    if python is not None:
+        return _install_for_python(python, "--python")
+
+    project_venv = project_dir / ".venv"
+    venv_python = _venv_python(project_venv)
+    if venv_python is not None:
+        version = _version_in(_venv_site_dirs(project_venv))
+        if version:
+            return StreamlitInstall(venv_python, version, "project .venv")
+
+    active = env.get("VIRTUAL_ENV")
+    if active:
+        active_python = _venv_python(Path(active))
+        version = _version_in(_venv_site_dirs(Path(active)))
+        if active_python is not None and version:
+            return StreamlitInstall(active_python, version, "$VIRTUAL_ENV")
+
+    version = _version_in(sys.path)
+    if version:
+        return StreamlitInstall(Path(sys.executable), version, "current interpreter")
+
+    script = shutil.which("streamlit", path=env.get("PATH", os.defpath))
+    if script is not None:
+        script_python = _shebang_python(Path(script))
+        if script_python is not None:
+            return _install_for_python(script_python, "PATH")
+    return None

@@ -1,0 +1,133 @@
+"""The words of the resolution model: scopes in precedence order, sources, layers, resolved values.
+
+A *layer* is one place Streamlit reads settings from (a file, the environment, the flags). A
+*setting* is one key's value in one layer, with its *source* (file and line, env var or flag). The
+*resolution* of a key is the setting of the highest layer that sets it, plus the ones it overrides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+# A value as Streamlit stores it: whatever TOML or click produced (bool, int, float, str, list, ...).
+Value = Any
+
+
+class Scope(str, Enum):
+    """Where a value comes from, declared from lowest to highest precedence."""
+
+    DEFAULT = "default"
+    GLOBAL = "global"
+    PROJECT = "project"
+    SCRIPT = "script"
+    ENV = "env"
+    FLAG = "flag"
+
+    @property
+    def rank(self) -> int:
+        return list(Scope).index(self)
+
+    @property
+    def is_file(self) -> bool:
+        return self in FILE_SCOPES
+
+
+FILE_SCOPES = (Scope.GLOBAL, Scope.PROJECT, Scope.SCRIPT)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one value was defined: a file line, an env var, a flag, or Streamlit's default."""
+
+    scope: Scope
+    path: Path | None = None
+    line: int | None = None
+    name: str | None = None  # env var name or flag name
+    env_ref: str | None = None  # a file value written as "env:NAME" was read from env var NAME
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"scope": self.scope.value}
+        if self.scope.is_file:
+            data["path"] = str(self.path)
+            data["line"] = self.line
+            if self.env_ref is not None:
+                data["env_ref"] = self.env_ref
+        elif self.scope in (Scope.ENV, Scope.FLAG):
+            data["name"] = self.name
+        return data
+
+    def describe(self) -> str:
+        """Short human form: `/p/.streamlit/config.toml:3`, `env STREAMLIT_X`, `flag --a.b`."""
+        if self.scope.is_file:
+            text = f"{self.path}:{self.line}"
+            if self.env_ref is not None:
+                text += f" (env:{self.env_ref})"
+            return text
+        if self.scope is Scope.DEFAULT:
+            return "default"
+        return f"{self.scope.value} {self.name}"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key's value in one layer."""
+
+    key: str
+    value: Value
+    source: Source
+
+
+@dataclass
+class Layer:
+    """One place Streamlit reads from, and what it sets there."""
+
+    scope: Scope
+    path: Path | None = None  # files only
+    exists: bool = False
+    error: str | None = None  # why Streamlit would skip (or refuse) this layer
+    settings: dict[str, Setting] = field(default_factory=dict)  # known option keys
+    unknown: dict[str, Setting] = field(default_factory=dict)  # keys not in the catalog
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"scope": self.scope.value}
+        if self.scope.is_file:
+            data["path"] = str(self.path)
+            data["exists"] = self.exists
+        data["error"] = self.error
+        return data
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The effective value of one option and how it got there."""
+
+    key: str
+    value: Value
+    source: Source
+    default: Value
+    default_computed: bool
+    sensitive: bool
+    overridden: tuple[Setting, ...] = ()  # lower layers that set it too, nearest first
+
+    @property
+    def is_default(self) -> bool:
+        return self.source.scope is Scope.DEFAULT
+
+    @property
+    def is_computed(self) -> bool:
+        """The value is Streamlit's computed default: no fixed value to show."""
+        return self.is_default and self.default_computed
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Everything `show` needs: the layers read and every option's effective value."""
+
+    streamlit_version: str | None
+    project_dir: Path
+    layers: tuple[Layer, ...]
+    options: dict[str, Resolved]
+    warnings: tuple[str, ...] = ()
