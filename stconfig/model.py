@@ -8,15 +8,15 @@ A *layer* is one place Streamlit reads settings from (a file, the environment, t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-# A value as Streamlit stores it: whatever TOML or click produced (bool, int, float, str, list, ...).
+# A value as Streamlit stores it: whatever TOML or click produced (bool, int, str, list...).
 Value = Any
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     """Where a value comes from, declared from lowest to highest precedence."""
 
     DEFAULT = "default"
@@ -25,17 +25,15 @@ class Scope(str, Enum):
     SCRIPT = "script"
     ENV = "env"
     FLAG = "flag"
-
-    @property
-    def rank(self) -> int:
-        return list(Scope).index(self)
+    # Not a layer Streamlit reads: a file named with `--file`, outside the precedence order.
+    FILE = "file"
 
     @property
     def is_file(self) -> bool:
         return self in FILE_SCOPES
 
 
-FILE_SCOPES = (Scope.GLOBAL, Scope.PROJECT, Scope.SCRIPT)
+FILE_SCOPES = (Scope.GLOBAL, Scope.PROJECT, Scope.SCRIPT, Scope.FILE)
 
 
 @dataclass(frozen=True)
@@ -60,11 +58,11 @@ class Source:
         return data
 
     def describe(self) -> str:
-        """Short human form: `/p/.streamlit/config.toml:3`, `env STREAMLIT_X`, `flag --a.b`."""
+        """Short human form: `project /p/.streamlit/config.toml:3`, `env STREAMLIT_X`, `default`."""
         if self.scope.is_file:
-            text = f"{self.path}:{self.line}"
+            text = f"{self.scope.value} {self.path}:{self.line}"
             if self.env_ref is not None:
-                text += f" (env:{self.env_ref})"
+                text += f" (via env:{self.env_ref})"
             return text
         if self.scope is Scope.DEFAULT:
             return "default"

@@ -1,0 +1,319 @@
+"""Read each layer into settings with their sources: a config file (with the line of every key),
+the `STREAMLIT_*` environment, and `--flag KEY=VALUE` arguments.
+
+Files are parsed with `tomllib`, as Streamlit parses them, and walked the way Streamlit's
+`_update_config_with_toml` walks them; a small scanner supplies the line numbers tomllib drops.
+"""
+
+from __future__ import annotations
+
+import bisect
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from stconfig.catalog import Catalog
+from stconfig.errors import InvalidValueError, UsageError
+from stconfig.model import Layer, Scope, Setting, Source, Value
+from stconfig.values import parse_click
+
+KeyPath = tuple[str, ...]
+
+_BARE_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_THEME_CATEGORIES = ("sidebar", "light", "dark")
+_ENV_PREFIX = "env:"
+
+
+class _KeyLineScanner:
+    """Finds the 1-based line of every key path in a document tomllib has already accepted."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [i for i, char in enumerate(text) if char == "\n"]
+        self.lines: dict[KeyPath, int] = {}
+
+    def line_at(self, pos: int) -> int:
+        return bisect.bisect_left(self.newlines, pos) + 1
+
+    def record(self, path: KeyPath, pos: int) -> None:
+        line = self.line_at(pos)
+        # `a.b.c = 1` and `[a.b]` also define the tables a and a.b, first seen on this line.
+        for end in range(1, len(path) + 1):
+            self.lines.setdefault(path[:end], line)
+
+    def scan(self) -> dict[KeyPath, int]:
+        text, i = self.text, 0
+        table: KeyPath | None = ()
+        while True:
+            i = self._skip_blank(i, newlines=True)
+            if i >= len(text):
+                return self.lines
+            if text[i] == "[":
+                array = text.startswith("[[", i)
+                start = i
+                path, i = self._key(i + (2 if array else 1))
+                i = self._skip_blank(i) + (2 if array else 1)
+                self.record(path, start)
+                # Keys in [[array]] elements belong to the array's value: its line is the header's.
+                table = None if array else path
+            else:
+                start = i
+                key, i = self._key(i)
+                full = None if table is None else table + key
+                if full is not None:
+                    self.record(full, start)
+                i = self._value(self._skip_blank(i) + 1, full)
+
+    def _skip_blank(self, i: int, *, newlines: bool = False) -> int:
+        text = self.text
+        while i < len(text):
+            char = text[i]
+            if char in " \t" or (newlines and char in "\r\n"):
+                i += 1
+            elif char == "#" and newlines:
+                end = text.find("\n", i)
+                i = len(text) if end < 0 else end
+            else:
+                break
+        return i
+
+    def _key(self, i: int) -> tuple[KeyPath, int]:
+        parts: list[str] = []
+        text = self.text
+        while True:
+            i = self._skip_blank(i)
+            if text[i] in "\"'":
+                end = self._string_end(i)
+                parts.append(tomllib.loads("k = " + text[i:end])["k"])
+                i = end
+            else:
+                start = i
+                while i < len(text) and text[i] in _BARE_KEY_CHARS:
+                    i += 1
+                parts.append(text[start:i])
+            i = self._skip_blank(i)
+            if i < len(text) and text[i] == ".":
+                i += 1
+                continue
+            return tuple(parts), i
+
+    def _string_end(self, i: int) -> int:
+        text = self.text
+        quote = text[i]
+        if text.startswith(quote * 3, i):
+            j = i + 3
+            while True:
+                j = text.find(quote * 3, j)
+                if quote == '"' and _escaped(text, j):
+                    j += 1
+                    continue
+                j += 3
+                # Up to two more quotes belong to the content: `""""""` ends a string of two.
+                for _ in range(2):
+                    if text.startswith(quote, j):
+                        j += 1
+                return j
+        j = i + 1
+        while True:
+            j = text.find(quote, j)
+            if quote == '"' and _escaped(text, j):
+                j += 1
+                continue
+            return j + 1
+
+    def _value(self, i: int, path: KeyPath | None) -> int:
+        text = self.text
+        i = self._skip_blank(i)
+        char = text[i]
+        if char in "\"'":
+            return self._string_end(i)
+        if char == "[":
+            i += 1
+            while True:
+                i = self._skip_blank(i, newlines=True)
+                if text[i] == "]":
+                    return i + 1
+                if text[i] == ",":
+                    i += 1
+                    continue
+                i = self._value(i, None)
+        if char == "{":
+            i += 1
+            while True:
+                i = self._skip_blank(i, newlines=True)
+                if text[i] == "}":
+                    return i + 1
+                if text[i] == ",":
+                    i += 1
+                    continue
+                start = i
+                key, i = self._key(i)
+                inner = None if path is None else path + key
+                if inner is not None:
+                    self.record(inner, start)
+                i = self._value(self._skip_blank(i) + 1, inner)
+        while i < len(text) and text[i] not in ",]}#\r\n":
+            i += 1
+        return i
+
+
+def _escaped(text: str, quote_pos: int) -> bool:
+    backslashes = 0
+    while quote_pos - backslashes - 1 >= 0 and text[quote_pos - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+def key_lines(text: str) -> dict[KeyPath, int]:
+    """Line of each key path (tables, dotted keys, inline-table keys) in valid TOML text."""
+    return _KeyLineScanner(text).scan()
+
+
+class _FileProblem(Exception):
+    """Why Streamlit would skip this file or refuse to start."""
+
+
+def _walk(parsed: Mapping[str, Any], catalog: Catalog) -> Iterable[tuple[str, KeyPath, Value]]:
+    """(option key, key path, value) in Streamlit's order, raising _FileProblem where it fails."""
+    nesting = bool(catalog.theme_sections)
+
+    def section(
+        section_path: str, path: KeyPath, data: Any
+    ) -> Iterable[tuple[str, KeyPath, Value]]:
+        if not isinstance(data, dict):
+            raise _FileProblem(
+                f"{'.'.join(path)!r} is not a table: Streamlit fails to start "
+                "(every option must sit under a [section])"
+            )
+        for name, value in data.items():
+            key = f"{section_path}.{name}"
+            if nesting and section_path.startswith("theme") and name in _THEME_CATEGORIES:
+                if "theme" + key[key.index(".") :] not in catalog.theme_sections:
+                    raise _FileProblem(
+                        f"[{key}] is not a valid theme section: Streamlit fails to start "
+                        f"(valid: {', '.join(catalog.theme_sections)})"
+                    )
+                yield from section(key, (*path, name), value)
+            else:
+                yield key, (*path, name), value
+
+    for name, data in parsed.items():
+        yield from section(name, (name,), data)
+
+
+def _expand_env_ref(value: Value, env: Mapping[str, str]) -> tuple[Value, str | None]:
+    """Streamlit's `"env:NAME"`: the env var's value, tried as int then float; kept if unset."""
+    if not (isinstance(value, str) and value.startswith(_ENV_PREFIX)):
+        return value, None
+    name = value[len(_ENV_PREFIX) :]
+    raw = env.get(name)
+    if raw is None:
+        return value, None
+    for number_type in (int, float):
+        try:
+            return number_type(raw), name
+        except ValueError:
+            pass
+    return raw, name
+
+
+def decode_config_bytes(data: bytes) -> str:
+    """The text Streamlit would parse, or _FileProblem for a BOM or bytes that are not UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise _FileProblem("starts with a UTF-8 BOM: Streamlit cannot parse it and skips the file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _FileProblem(
+            f"not valid UTF-8 (byte {error.start}): Streamlit fails to start"
+        ) from None
+
+
+def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str, str]) -> Layer:
+    layer = Layer(scope=scope, path=path)
+    try:
+        if not path.exists():
+            return layer
+        layer.exists = True
+        if not path.is_file():
+            raise _FileProblem("is not a regular file: Streamlit fails to start")
+        text = decode_config_bytes(path.read_bytes())
+        try:
+            parsed = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            consequence = (
+                "`streamlit run` fails" if catalog.broken_file_fatal else "Streamlit skips the file"
+            )
+            raise _FileProblem(f"TOML syntax error: {error}: {consequence}") from None
+        entries = list(_walk(parsed, catalog))
+    except _FileProblem as problem:
+        layer.error = str(problem)
+        return layer
+    except OSError as error:
+        layer.error = f"cannot be read: {error.strerror or error}"
+        return layer
+
+    lines = key_lines(text)
+    for key, key_path, raw_value in entries:
+        value, env_ref = _expand_env_ref(raw_value, env)
+        source = Source(scope, path=path, line=lines.get(key_path), env_ref=env_ref)
+        target = layer.settings if key in catalog.options else layer.unknown
+        target[key] = Setting(key, value, source)
+    return layer
+
+
+def read_env_layer(catalog: Catalog, env: Mapping[str, str]) -> Layer:
+    """`STREAMLIT_*` variables as `streamlit run` reads them: sensitive ones by Streamlit
+    directly, the others through click (explicit name first, then `STREAMLIT_RUN_...`)."""
+    layer = Layer(scope=Scope.ENV)
+    problems: list[str] = []
+    for spec in catalog:
+        if spec.sensitive:
+            raw = env.get(spec.env_var)
+            if raw is not None:
+                layer.settings[spec.key] = Setting(
+                    spec.key, raw, Source(Scope.ENV, name=spec.env_var)
+                )
+            if env.get(spec.auto_env_var):
+                problems.append(
+                    f"{spec.auto_env_var} is set: `streamlit run` refuses to take "
+                    f"{spec.key} from the command line; use {spec.env_var}"
+                )
+            continue
+        name = spec.env_var if env.get(spec.env_var) else spec.auto_env_var
+        raw = env.get(name)
+        if not raw:
+            continue
+        try:
+            value = parse_click(spec, raw, from_env=True)
+        except InvalidValueError as error:
+            problems.append(f"{name}={raw!r}: {error.message}: `streamlit run` exits with an error")
+            continue
+        if value is not None:
+            layer.settings[spec.key] = Setting(spec.key, value, Source(Scope.ENV, name=name))
+    layer.error = "; ".join(problems) or None
+    return layer
+
+
+def read_flag_layer(catalog: Catalog, flags: Sequence[str]) -> Layer:
+    """`--flag KEY=VALUE` arguments as `streamlit run --KEY VALUE` would pass them."""
+    layer = Layer(scope=Scope.FLAG)
+    for flag in flags:
+        key, sep, raw = flag.partition("=")
+        key = key.strip().removeprefix("--")
+        if not sep:
+            raise UsageError(f"--flag takes KEY=VALUE, not {flag!r}")
+        spec = catalog.require(key)
+        if spec.sensitive:
+            raise UsageError(
+                f"{key} cannot be set by a command-line flag; Streamlit reads it from "
+                f"{spec.env_var} or a config file"
+            )
+        value = parse_click(spec, raw, from_env=False)
+        previous = layer.settings.get(key)
+        if spec.multiple and previous is not None and isinstance(value, list):
+            value = previous.value + value
+        # A repeated single-valued flag: click keeps the last one.
+        layer.settings[key] = Setting(key, value, Source(Scope.FLAG, name=spec.flag))
+    return layer

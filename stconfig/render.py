@@ -1,0 +1,296 @@
+"""Views of core results: the JSON contract, TOML with source comments, and rich tables.
+
+rich is imported only by the table functions, which run only on a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from stconfig.catalog import Catalog, OptionSpec
+from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Value
+from stconfig.values import to_json, to_text
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+HIDDEN = "<hidden>"
+COMPUTED = "<computed>"
+
+
+def _shown(value: Value, sensitive: bool) -> Value:
+    return HIDDEN if sensitive else value
+
+
+def setting_json(setting: Setting, sensitive: bool) -> dict[str, Any]:
+    return {**setting.source.to_json(), "value": to_json(_shown(setting.value, sensitive))}
+
+
+def option_json(resolved: Resolved, layers: Sequence[Layer] | None = None) -> dict[str, Any]:
+    """One option in the `show --json` shape; with `layers`, every layer's value too."""
+    data: dict[str, Any] = {
+        "value": None
+        if resolved.is_computed
+        else to_json(_shown(resolved.value, resolved.sensitive)),
+        "default": None if resolved.default_computed else to_json(resolved.default),
+        "default_computed": resolved.default_computed,
+        "source": resolved.source.to_json(),
+        "overridden": [setting_json(s, resolved.sensitive) for s in resolved.overridden],
+    }
+    if layers is not None:
+        data["layers"] = [
+            {**setting_json(layer.settings[resolved.key], resolved.sensitive), "wins": False}
+            for layer in layers
+            if resolved.key in layer.settings
+        ]
+        if data["layers"] and not resolved.is_default:
+            data["layers"][-1]["wins"] = True
+    return data
+
+
+def show_json(
+    resolution: Resolution, selected: Iterable[Resolved], with_layers: bool = False
+) -> str:
+    file_layers = [layer for layer in resolution.layers if layer.scope.is_file]
+    document = {
+        "streamlit_version": resolution.streamlit_version,
+        "project_dir": str(resolution.project_dir),
+        "layers": [layer.to_json() for layer in file_layers],
+        "options": {
+            r.key: option_json(r, resolution.layers if with_layers else None) for r in selected
+        },
+        "warnings": list(resolution.warnings),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def value_text(resolved: Resolved) -> str:
+    """A value as a person reads it: hidden secrets, computed defaults, JSON for lists."""
+    if resolved.sensitive and resolved.value is not None:
+        return HIDDEN
+    if resolved.is_computed:
+        return COMPUTED
+    return to_text(resolved.value)
+
+
+# --- TOML -------------------------------------------------------------------------------------
+
+_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_TOML_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def toml_string(text: str) -> str:
+    out = []
+    for char in text:
+        if char in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def toml_key(key: str) -> str:
+    return key if key and set(key) <= _BARE_KEY else toml_string(key)
+
+
+def toml_value(value: Value) -> str:
+    """A TOML literal for any value tomllib or click can produce."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        inner = ", ".join(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }" if inner else "{}"
+    return toml_string(str(value))
+
+
+def _comment(text: str) -> str:
+    # A comment ends at the line's end: keep multi-line descriptions out of the value line.
+    return " ".join(text.split())
+
+
+def show_toml(resolution: Resolution, selected: Iterable[Resolved]) -> str:
+    """Valid TOML, each value followed by its source as a comment: `show` when piped."""
+    version = resolution.streamlit_version or "unknown"
+    lines = [
+        f"# Effective Streamlit config (Streamlit {version}) for {resolution.project_dir}",
+        "# written by `stconfig show`; each value's source follows it as a comment",
+    ]
+    sections: dict[str, list[str]] = {}
+    for resolved in selected:
+        section, name = resolved.key.rsplit(".", 1)
+        source = _comment(resolved.source.describe())
+        if resolved.sensitive and resolved.value is not None:
+            line = f"# {toml_key(name)} = {HIDDEN}  # {source}"
+        elif resolved.is_computed or resolved.value is None:
+            shown = COMPUTED if resolved.is_computed else "(no value)"
+            line = f"# {toml_key(name)} = {shown}  # {source}"
+        else:
+            line = f"{toml_key(name)} = {toml_value(resolved.value)}  # {source}"
+        sections.setdefault(section, []).append(line)
+    for section, entries in sections.items():
+        header = ".".join(toml_key(part) for part in section.split("."))
+        lines += ["", f"[{header}]", *entries]
+    return "\n".join(lines)
+
+
+# --- tables (terminal only) -------------------------------------------------------------------
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _source_markup(resolved: Resolved) -> str:
+    from rich.markup import escape
+
+    text = escape(resolved.source.describe())
+    if resolved.overridden:
+        beaten = ", ".join(escape(s.source.describe()) for s in resolved.overridden)
+        text += f"\n[dim]overrides {beaten}[/dim]"
+    return text
+
+
+_SCOPE_STYLE = {
+    Scope.DEFAULT: "dim",
+    Scope.GLOBAL: "cyan",
+    Scope.PROJECT: "green",
+    Scope.SCRIPT: "magenta",
+    Scope.ENV: "yellow",
+    Scope.FLAG: "bold yellow",
+    Scope.FILE: "blue",
+}
+
+
+def show_table(resolution: Resolution, selected: Sequence[Resolved], out: Console) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    version = resolution.streamlit_version or "not found"
+    table = Table(
+        title=f"Streamlit {version} · {escape(str(resolution.project_dir))}",
+        title_justify="left",
+        show_lines=False,
+    )
+    table.add_column("option", no_wrap=True)
+    table.add_column("value")
+    table.add_column("source")
+    for resolved in selected:
+        style = _SCOPE_STYLE[resolved.source.scope]
+        table.add_row(
+            resolved.key,
+            f"[{style}]{escape(value_text(resolved))}[/{style}]",
+            _source_markup(resolved),
+        )
+    if not selected:
+        out.print("No option is set in any layer; `stconfig show --all` lists every option.")
+        return
+    out.print(table)
+
+
+def show_layers_table(resolution: Resolution, selected: Sequence[Resolved], out: Console) -> None:
+    """Every layer's value per option, the winner marked (`show --layers`)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"Layers for {escape(str(resolution.project_dir))}", title_justify="left")
+    table.add_column("option", no_wrap=True)
+    table.add_column("default")
+    for layer in resolution.layers:
+        table.add_column(layer.scope.value)
+    for resolved in selected:
+        cells = [resolved.key, COMPUTED if resolved.default_computed else to_text(resolved.default)]
+        for layer in resolution.layers:
+            setting = layer.settings.get(resolved.key)
+            if setting is None:
+                cells.append("")
+                continue
+            text = escape(HIDDEN if resolved.sensitive else to_text(setting.value))
+            cells.append(
+                f"[bold green]{text} ✔[/]" if setting is _winner(resolved, layer) else text
+            )
+        table.add_row(*cells)
+    out.print(table)
+
+
+def _winner(resolved: Resolved, layer: Layer) -> Setting | None:
+    setting = layer.settings.get(resolved.key)
+    return setting if setting is not None and setting.source == resolved.source else None
+
+
+def describe_lines(spec: OptionSpec, catalog: Catalog) -> list[str]:
+    """`describe KEY` as text."""
+    default = COMPUTED if spec.computed else to_text(spec.default) or "(no value)"
+    lines = [
+        spec.key,
+        f"  type:        {spec.type_label}",
+        f"  default:     {default}",
+    ]
+    if spec.allowed:
+        lines.append(f"  allowed:     {', '.join(spec.allowed)}")
+    lines.append(f"  env var:     {spec.env_var}")
+    if not spec.sensitive:
+        lines.append(f"  flag:        {spec.flag} (streamlit run)")
+    notes = [
+        note
+        for note, on in (
+            ("sensitive: never printed, not settable by flag", spec.sensitive),
+            ("hidden", spec.hidden),
+            ("deprecated", spec.deprecated),
+            ("settable from a script with st.set_option", spec.scriptable),
+        )
+        if on
+    ]
+    if notes:
+        lines.append(f"  notes:       {'; '.join(notes)}")
+    version = catalog.streamlit_version or f"{catalog.data_version} (shipped)"
+    lines.append(f"  streamlit:   {version}")
+    lines += ["", *("  " + line for line in spec.description.strip().splitlines())]
+    return lines
+
+
+def spec_json(spec: OptionSpec) -> dict[str, Any]:
+    return {
+        "key": spec.key,
+        "type": spec.type,
+        "multiple": spec.multiple,
+        "default": None if spec.computed else to_json(spec.default),
+        "default_computed": spec.computed,
+        "allowed": list(spec.allowed) if spec.allowed else None,
+        "env_var": spec.env_var,
+        "flag": None if spec.sensitive else spec.flag,
+        "sensitive": spec.sensitive,
+        "hidden": spec.hidden,
+        "deprecated": spec.deprecated,
+        "scriptable": spec.scriptable,
+        "description": spec.description.strip(),
+    }

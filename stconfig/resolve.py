@@ -1,0 +1,157 @@
+"""Merge the layers by precedence into each option's effective value, keeping what it overrides.
+
+`Context` holds the pure inputs (directories, environment mapping, flags), so that every caller,
+tests included, states exactly which world it resolves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from stconfig.catalog import Catalog
+from stconfig.environment import StreamlitInstall, find_streamlit
+from stconfig.layers import read_env_layer, read_file_layer, read_flag_layer
+from stconfig.locate import (
+    file_layer_paths,
+    home_dir,
+    parent_with_config_dir,
+    project_dir_from,
+)
+from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source
+
+
+@dataclass(frozen=True)
+class Context:
+    """What `streamlit run` would see: where it starts, its main script, env and flags."""
+
+    project_dir: Path
+    home: Path
+    env: Mapping[str, str]
+    script: Path | None = None
+    use_env: bool = True
+    flags: Sequence[str] = ()
+    python: Path | None = None  # the interpreter whose Streamlit counts, when given
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        project_dir: Path | None = None,
+        script: Path | None = None,
+        use_env: bool = True,
+        flags: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+        python: Path | None = None,
+    ) -> Context:
+        environ = dict(os.environ if env is None else env)
+        return cls(
+            project_dir=project_dir_from(project_dir),
+            home=home_dir(environ),
+            env=environ,
+            script=script,
+            use_env=use_env,
+            flags=tuple(flags),
+            python=python,
+        )
+
+    @cached_property
+    def streamlit(self) -> StreamlitInstall | None:
+        """The Streamlit `streamlit run` would use here."""
+        return find_streamlit(self.project_dir, self.env, self.python)
+
+    def catalog(self) -> Catalog:
+        from stconfig.catalog.store import load_catalog
+
+        return load_catalog(self.streamlit)
+
+
+def read_layers(context: Context, catalog: Catalog) -> list[Layer]:
+    """Every layer in precedence order, lowest first (the default layer is the catalog)."""
+    paths = file_layer_paths(
+        context.home, context.project_dir, context.script, catalog.reads_script_config
+    )
+    layers = [read_file_layer(p.scope, p.path, catalog, context.env) for p in paths]
+    if context.use_env:
+        layers.append(read_env_layer(catalog, context.env))
+    layers.append(read_flag_layer(catalog, context.flags))
+    return layers
+
+
+def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> list[str]:
+    warnings = []
+    if catalog.streamlit_version is None:
+        warnings.append(
+            f"no Streamlit found: using the option catalog shipped for {catalog.data_version}"
+        )
+    for layer in layers:
+        if layer.error:
+            where = f"{layer.scope.value} {layer.path}" if layer.path else layer.scope.value
+            warnings.append(f"{where}: {layer.error}")
+    if context.script is not None and not catalog.reads_script_config:
+        warnings.append(
+            f"Streamlit {catalog.streamlit_version} reads no script-level config: "
+            f"{context.script} adds no layer"
+        )
+    parent = parent_with_config_dir(context.project_dir, context.home)
+    if parent is not None:
+        warnings.append(
+            f"{parent / '.streamlit'} is in a parent directory: Streamlit reads only "
+            f"{context.project_dir / '.streamlit'} (run from {parent} or use -C)"
+        )
+    return warnings
+
+
+def resolve(context: Context, catalog: Catalog | None = None) -> Resolution:
+    catalog = catalog or context.catalog()
+    layers = read_layers(context, catalog)
+    options: dict[str, Resolved] = {}
+    for spec in catalog:
+        settings: list[Setting] = [
+            layer.settings[spec.key] for layer in layers if spec.key in layer.settings
+        ]
+        winner = settings[-1] if settings else None
+        options[spec.key] = Resolved(
+            key=spec.key,
+            value=winner.value if winner else spec.default,
+            source=winner.source if winner else Source(Scope.DEFAULT),
+            default=spec.default,
+            default_computed=spec.computed,
+            sensitive=spec.sensitive,
+            overridden=tuple(reversed(settings[:-1])),
+        )
+    return Resolution(
+        streamlit_version=catalog.streamlit_version,
+        project_dir=context.project_dir,
+        layers=tuple(layers),
+        options=options,
+        warnings=tuple(_warnings(context, catalog, layers)),
+    )
+
+
+def select(
+    resolution: Resolution, catalog: Catalog, filters: Sequence[str], include_all: bool
+) -> list[Resolved]:
+    """The options `show` prints: those set in some layer, every visible one with `include_all`,
+    or those named by key or section (a named key is shown even when hidden)."""
+    if not filters:
+        return [
+            r
+            for r in resolution.options.values()
+            if not r.is_default or (include_all and not catalog.options[r.key].hidden)
+        ]
+    chosen: dict[str, Resolved] = {}
+    for name in filters:
+        if name in resolution.options:
+            chosen[name] = resolution.options[name]
+            continue
+        in_section = [r for key, r in resolution.options.items() if key.startswith(name + ".")]
+        if not in_section:
+            catalog.require(name)  # raises with did-you-mean suggestions
+        chosen.update(
+            (r.key, r) for r in in_section if not r.is_default or not catalog.options[r.key].hidden
+        )
+    return list(chosen.values())
