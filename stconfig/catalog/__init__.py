@@ -17,6 +17,7 @@ from typing import Any, Literal
 from stconfig.errors import UnknownKeyError
 
 OptionType = Literal["bool", "int", "float", "str"]
+FileEffect = Literal["applied", "skipped", "fatal"]  # what Streamlit does with a file
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class OptionSpec:
     deprecated: bool
     env_var: str
     allowed: tuple[str, ...] | None = None  # values Streamlit enforces, when it enforces any
+    allowed_any_case: bool = False  # Streamlit lower-cases the value before comparing
+    allowed_enforced_by: str | None = None  # the Streamlit function that rejects other values
 
     @property
     def section(self) -> str:
@@ -57,6 +60,14 @@ class OptionSpec:
     def type_label(self) -> str:
         return f"list[{self.type}]" if self.multiple else self.type
 
+    def allows(self, value: str) -> bool:
+        """Whether Streamlit accepts `value` for this option (any value when it enforces none)."""
+        if self.allowed is None:
+            return True
+        if self.allowed_any_case:
+            return value.lower() in (a.lower() for a in self.allowed)
+        return value in self.allowed
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -70,7 +81,9 @@ class Catalog:
     theme_sections: tuple[str, ...]  # valid [theme...] tables, e.g. theme.light.sidebar
     reads_script_config: bool  # reads <script dir>/.streamlit/config.toml
     broken_file_fatal: bool  # a TOML syntax error stops `streamlit run` instead of skipping
+    bom: FileEffect  # what a UTF-8 BOM at the start of a config file does
     removed: Mapping[str, str] = field(default_factory=dict)  # key or `section.*` -> note
+    fallback_reason: str | None = None  # with origin "shipped-fallback": why introspection failed
 
     def __iter__(self) -> Iterator[OptionSpec]:
         return iter(self.options.values())
