@@ -9,8 +9,6 @@ Versions are read from `streamlit-X.Y.Z.dist-info` folder names, so this costs a
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -63,6 +61,8 @@ def _venv_root(python: Path) -> Path | None:
 
 def _probe_interpreter(python: Path) -> str | None:
     """Ask an interpreter outside any virtualenv for its Streamlit version (rare, slow path)."""
+    import subprocess
+
     code = (
         "import importlib.metadata as m\n"
         "try: print(m.version('streamlit'))\n"
@@ -96,6 +96,8 @@ def _shebang_python(script: Path) -> Path | None:
     if not words:
         return None
     if Path(words[0]).name == "env" and len(words) > 1:
+        import shutil
+
         found = shutil.which(words[1])
         return Path(found) if found else None
     return Path(words[0])
@@ -125,6 +127,8 @@ def find_streamlit(
     version = _version_in(sys.path)
     if version:
         return StreamlitInstall(Path(sys.executable), version, "current interpreter")
+
+    import shutil  # only reached when no virtualenv or interpreter of ours has Streamlit
 
     script = shutil.which("streamlit", path=env.get("PATH", os.defpath))
     if script is not None:

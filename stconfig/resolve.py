@@ -16,6 +16,8 @@ from stconfig.catalog import Catalog
 from stconfig.environment import StreamlitInstall, find_streamlit
 from stconfig.layers import read_env_layer, read_file_layer, read_flag_layer
 from stconfig.locate import (
+    Target,
+    choose_target,
     file_layer_paths,
     home_dir,
     parent_with_config_dir,
@@ -43,7 +45,7 @@ class Context:
         project_dir: Path | None = None,
         script: Path | None = None,
         use_env: bool = True,
-        flags: Sequence[str] = (),
+        flags: Sequence[str] | None = (),
         env: Mapping[str, str] | None = None,
         python: Path | None = None,
     ) -> Context:
@@ -54,7 +56,7 @@ class Context:
             env=environ,
             script=script,
             use_env=use_env,
-            flags=tuple(flags),
+            flags=tuple(flags or ()),
             python=python,
         )
 
@@ -62,6 +64,25 @@ class Context:
     def streamlit(self) -> StreamlitInstall | None:
         """The Streamlit `streamlit run` would use here."""
         return find_streamlit(self.project_dir, self.env, self.python)
+
+    def target(
+        self,
+        *,
+        project: bool = False,
+        global_: bool = False,
+        script_dir: bool = False,
+        file: Path | None = None,
+    ) -> Target | None:
+        """The file named by --project/--global/--script-dir/--file, if any."""
+        return choose_target(
+            self.home,
+            self.project_dir,
+            self.script,
+            project=project,
+            global_=global_,
+            script_dir=script_dir,
+            file=file,
+        )
 
     def catalog(self) -> Catalog:
         from stconfig.catalog.store import load_catalog

@@ -1,0 +1,5 @@
+"""`python -m stconfig`."""
+
+from stconfig.cli import main
+
+main()

@@ -1,0 +1,6 @@
+"""The full Typer app: importing each command module registers its commands on `app`."""
+
+from stconfig.cli import read  # noqa: F401
+from stconfig.cli.app import app
+
+__all__ = ["app"]
