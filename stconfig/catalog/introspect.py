@@ -61,8 +61,8 @@ def _options(config: Any, sandbox: tuple[str, ...]) -> dict[str, Any]:
         func = getattr(opt, "_get_val_func", None)
         computed = func is not None and getattr(func, "__code__", None) is not plain_code
         default = None if computed else opt.default_val
-        # Before 1.4x some defaults were computed at import (secrets.files holds the home and
-        # working directories): those are computed too, and must not leak a machine's paths.
+        # Some defaults are built at import (1.40's secrets.files holds the home and working
+        # directories): those are computed too, and must not leak a machine's paths.
         if not computed and _mentions(default, sandbox):
             computed, default = True, None
         env_var = getattr(opt, "env_var", None) or _snake_env_var(key)
@@ -247,7 +247,8 @@ def introspect() -> dict[str, Any]:
     import streamlit
     from streamlit import config, file_util
 
-    sandbox = (os.path.realpath(os.environ["HOME"]), os.path.realpath(os.getcwd()))
+    home, cwd = os.environ["HOME"], os.getcwd()
+    sandbox = (home, cwd, os.path.realpath(home), os.path.realpath(cwd))
     options = _options(config, sandbox)
     _allowed(config, options)
     broken = _load_project_file(config, "[server]\nport = 8765\nthis is not toml\n")
@@ -274,6 +275,10 @@ def main() -> int:
     # Streamlit may print or log; only the JSON may reach stdout. Config files are read from a
     # sandbox HOME and working directory, so the user's own files and env vars play no part.
     logging.disable(logging.CRITICAL)
+    # `python introspect.py` puts this directory first on sys.path, where stconfig's modules
+    # could shadow the ones Streamlit imports.
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
     for name in [n for n in os.environ if n.startswith("STREAMLIT_")]:
         del os.environ[name]
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as cwd:
