@@ -8,8 +8,6 @@ imports Streamlit.
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -103,6 +101,8 @@ class Catalog:
         by_lower = {k.lower(): k for k in self.options}
         if key.lower() in by_lower:
             return [by_lower[key.lower()]]
+        import difflib  # only a mistyped key pays for it
+
         names = difflib.get_close_matches(key.lower(), list(by_lower), n=3, cutoff=0.6)
         if not names and "." in key:
             # `enforceSerializableSessionState` under the wrong section still finds its home.
@@ -116,19 +116,23 @@ class Catalog:
     def removed_note(self, key: str) -> str | None:
         if key in self.options:
             return None
+        from fnmatch import fnmatchcase
+
         for pattern, note in self.removed.items():
-            if fnmatch.fnmatchcase(key, pattern):
+            if fnmatchcase(key, pattern):
                 return note
         return None
 
     def match(self, pattern: str) -> list[OptionSpec]:
         """Options whose key matches a glob, a section name, or contains the text (any case)."""
+        from fnmatch import fnmatchcase
+
         needle = pattern.lower()
         found = []
         for spec in self.options.values():
             key = spec.key.lower()
             if (
-                fnmatch.fnmatchcase(key, needle)
+                fnmatchcase(key, needle)
                 or key.startswith(needle + ".")
                 or (not any(c in needle for c in "*?[") and needle in key)
             ):

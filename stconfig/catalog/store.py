@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import re
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, get_args
@@ -105,6 +104,8 @@ def introspect(python: Path, *, timeout: float = INTROSPECT_TIMEOUT) -> dict[str
 
     Raises ProbeError when the interpreter cannot run it or prints something else.
     """
+    import subprocess  # off the hot path: only a Streamlit version we have no data for
+
     try:
         result = subprocess.run(
             [str(python), str(INTROSPECT_SCRIPT)],
