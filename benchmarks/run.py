@@ -141,7 +141,7 @@ def main() -> None:
     if args.json:
         print(json.dumps({"runs": args.runs, "results": report}, indent=2))
         return
-    print(f"{"command":<40} {'median':>10} {'vs streamlit config show':>26}")
+    print(f"{'command':<40} {'median':>10} {'vs streamlit config show':>26}")
     for name, row in report.items():
         print(
             f"{name:<40} {row['median_ms']:>8.1f}ms "
