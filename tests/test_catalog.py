@@ -86,6 +86,19 @@ def test_every_shipped_file_is_valid_and_stable() -> None:
         assert not any(part in defaults for part in ("/home/", "/root/", "/tmp/", "/Users/"))
 
 
+def test_users_files_and_env_play_no_part_in_introspection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    home, project = Path(os.environ["HOME"]), Path.cwd()
+    for directory, text in ((home, "this is not toml\n"), (project, "[server]\nport = 1234\n")):
+        (directory / ".streamlit").mkdir(exist_ok=True)
+        (directory / ".streamlit" / "config.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("STREAMLIT_SERVER_PORT", "4321")
+    monkeypatch.setenv("STREAMLIT_LOGGER_LEVEL", "debug")
+    data = store.introspect(Path(sys.executable))
+    assert data == json.loads(shipped_path(INSTALLED).read_text(encoding="utf-8"))
+
+
 def test_introspect_and_store_agree_on_the_format() -> None:
     assert introspect.FORMAT == store.FORMAT
 
