@@ -176,7 +176,8 @@ class _FileProblem(Exception):
 
 def _walk(parsed: Mapping[str, Any], catalog: Catalog) -> Iterable[tuple[str, KeyPath, Value]]:
     """(option key, key path, value) in Streamlit's order, raising _FileProblem where it fails."""
-    nesting = bool(catalog.theme_sections)
+    # Versions before theme sub-sections (1.40) read [theme.sidebar] as an unknown key.
+    nesting = any(section != "theme" for section in catalog.theme_sections)
 
     def section(
         section_path: str, path: KeyPath, data: Any
@@ -218,10 +219,19 @@ def _expand_env_ref(value: Value, env: Mapping[str, str]) -> tuple[Value, str | 
     return raw, name
 
 
-def decode_config_bytes(data: bytes) -> str:
+_BOM = b"\xef\xbb\xbf"
+_CONSEQUENCE = {
+    "skipped": "Streamlit skips the file",
+    "fatal": "`streamlit run` fails",
+}
+
+
+def decode_config_bytes(data: bytes, catalog: Catalog) -> str:
     """The text Streamlit would parse, or _FileProblem for a BOM or bytes that are not UTF-8."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise _FileProblem("starts with a UTF-8 BOM: Streamlit cannot parse it and skips the file")
+    if data.startswith(_BOM):
+        if catalog.bom in _CONSEQUENCE:
+            raise _FileProblem(f"starts with a UTF-8 BOM: {_CONSEQUENCE[catalog.bom]}")
+        data = data[len(_BOM) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -238,7 +248,7 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
         layer.exists = True
         if not path.is_file():
             raise _FileProblem("is not a regular file: Streamlit fails to start")
-        text = decode_config_bytes(path.read_bytes())
+        text = decode_config_bytes(path.read_bytes(), catalog)
         try:
             parsed = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
