@@ -252,9 +252,7 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
         try:
             parsed = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            consequence = (
-                "`streamlit run` fails" if catalog.broken_file_fatal else "Streamlit skips the file"
-            )
+            consequence = _CONSEQUENCE["fatal" if catalog.broken_file_fatal else "skipped"]
             raise _FileProblem(f"TOML syntax error: {error}: {consequence}") from None
         entries = list(_walk(parsed, catalog))
     except _FileProblem as problem:
