@@ -132,15 +132,22 @@ def toml_value(value: Value) -> str:
 
 
 def _comment(text: str) -> str:
-    # A comment ends at the line's end: keep multi-line descriptions out of the value line.
-    return " ".join(text.split())
+    """Text safe inside a TOML comment: one line, no control characters (TOML forbids them)."""
+    return "".join(
+        f"\\x{ord(char):02x}" if ord(char) < 0x20 or ord(char) == 0x7F else char
+        for char in " ".join(text.split())
+    )
 
 
-def show_toml(resolution: Resolution, selected: Iterable[Resolved]) -> str:
+def show_toml(
+    resolution: Resolution, selected: Iterable[Resolved], with_layers: bool = False
+) -> str:
     """Valid TOML, each value followed by its source as a comment: `show` when piped."""
     version = resolution.streamlit_version or "unknown"
     lines = [
-        f"# Effective Streamlit config (Streamlit {version}) for {resolution.project_dir}",
+        _comment(
+            f"# Effective Streamlit config (Streamlit {version}) for {resolution.project_dir}"
+        ),
         "# written by `stconfig show`; each value's source follows it as a comment",
     ]
     sections: dict[str, list[str]] = {}
@@ -154,7 +161,12 @@ def show_toml(resolution: Resolution, selected: Iterable[Resolved]) -> str:
             line = f"# {toml_key(name)} = {shown}  # {source}"
         else:
             line = f"{toml_key(name)} = {toml_value(resolved.value)}  # {source}"
-        sections.setdefault(section, []).append(line)
+        entries = sections.setdefault(section, [])
+        entries.append(line)
+        if with_layers:
+            for setting in resolved.overridden:
+                shown = HIDDEN if resolved.sensitive else toml_value(setting.value)
+                entries.append(f"#   overrides {_comment(setting.source.describe())} = {shown}")
     for section, entries in sections.items():
         header = ".".join(toml_key(part) for part in section.split("."))
         lines += ["", f"[{header}]", *entries]

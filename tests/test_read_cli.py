@@ -389,3 +389,13 @@ def test_real_process_errors_are_one_line(project: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == "stconfig: error: unknown option 'server.prot'"
     assert "Traceback" not in result.stderr
+
+
+def test_piped_show_parses_with_hostile_paths_and_values(tmp_path: Path) -> None:
+    weird = tmp_path / "we\x01ird\x7f dir # [x]"
+    path = write_config(weird, '[server]\nbaseUrlPath = "a\\u0000b\\u007f\\"c"\n')
+    result = run("show", "-C", str(weird), "--layers")
+    assert result.exit_code == 0, result.output
+    parsed = tomllib.loads(result.stdout)
+    assert parsed["server"]["baseUrlPath"] == 'a\x00b\x7f"c'
+    assert f"{path.parent.parent.name[:2]}\\x01ird" in result.stdout

@@ -31,20 +31,19 @@ def run_show(
     catalog = context.catalog()
     resolution = resolve(context, catalog)
     selected = select(resolution, catalog, keys or [], all_)
-    if json_:
-        emit(render.show_json(resolution, selected, with_layers=layers))
-        return ExitCode.OK
     messages = Messages(quiet)
     for warning in resolution.warnings:
         messages.warn(warning)
-    if sys.stdout.isatty():
+    if json_:
+        emit(render.show_json(resolution, selected, with_layers=layers))
+    elif sys.stdout.isatty():
         out = render.console()
         if layers:
             render.show_layers_table(resolution, selected, out)
         else:
             render.show_table(resolution, selected, out)
     else:
-        emit(render.show_toml(resolution, selected))
+        emit(render.show_toml(resolution, selected, with_layers=layers))
     return ExitCode.OK
 
 
