@@ -1,6 +1,9 @@
 """The full Typer app: importing each command module registers its commands on `app`."""
 
-from stconfig.cli import read  # noqa: F401
+from stconfig.cli import (
+    probe,  # noqa: F401
+    read,  # noqa: F401
+)
 from stconfig.cli.app import app
 
 __all__ = ["app"]

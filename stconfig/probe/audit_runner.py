@@ -1,0 +1,95 @@
+"""Run an app once with AppTest, enforcement on, and report every Session State value that
+`pickle.dumps` rejects, as JSON on stdout.
+
+A standalone script for the target interpreter (no stconfig imports; Streamlit >= 1.21):
+
+    python audit_runner.py APP.py TIMEOUT
+
+Streamlit's own check stops at the first failing key and never runs after `st.stop()`; this one
+pickles every key after the run, however it ended. Output: {"streamlit_version", "unserializable":
+[{"key", "type", "error"}], "app_exception": {"type", "message"} | null, "error": null | str}.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sys
+from typing import Any
+
+_CHECK_ERROR = "UnserializableSessionStateError"
+
+
+def _qualified_type(value: Any) -> str:
+    kind = type(value)
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+
+
+def _unpicklable(state: Any) -> list[dict[str, str]]:
+    found = []
+    for key, value in sorted(state.filtered_state.items(), key=lambda item: str(item[0])):
+        try:
+            pickle.dumps(value)
+        except Exception as error:  # pickle raises many types: TypeError, PicklingError, ...
+            found.append(
+                {
+                    "key": str(key),
+                    "type": _qualified_type(value),
+                    "error": f"{type(error).__name__}: {error}",
+                }
+            )
+    return found
+
+
+def _app_exception(test: Any) -> dict[str, str] | None:
+    for element in test.exception:
+        kind = element.proto.type
+        # Enforcement is on so that the app runs as it would under it; that check's own error
+        # repeats the first of the keys listed here.
+        if kind.rsplit(".", 1)[-1] == _CHECK_ERROR:
+            continue
+        return {"type": kind, "message": element.proto.message}
+    return None
+
+
+def _audit(app: str, timeout: float) -> dict[str, Any]:
+    import streamlit
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    result: dict[str, Any] = {
+        "streamlit_version": streamlit.__version__,
+        "unserializable": [],
+        "app_exception": None,
+        "error": None,
+    }
+    config.set_option("runner.enforceSerializableSessionState", True)
+    # `streamlit run` puts the script's directory first on sys.path, so its sibling modules import.
+    sys.path.insert(0, os.path.dirname(app))
+    test = AppTest.from_file(app, default_timeout=timeout)
+    try:
+        test.run()
+    except RuntimeError as error:  # AppTest's timeout
+        result["error"] = str(error)
+        return result
+    # The SafeSessionState: `_session_state` since ~1.50, `session_state` before.
+    safe = getattr(test, "_session_state", None) or test.session_state
+    result["unserializable"] = _unpicklable(safe._state)
+    result["app_exception"] = _app_exception(test)
+    return result
+
+
+def main() -> int:
+    app, timeout = os.path.abspath(sys.argv[1]), float(sys.argv[2])
+    result = _audit(app, timeout)
+    sys.stdout.write("\n" + json.dumps(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

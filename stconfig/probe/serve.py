@@ -1,0 +1,201 @@
+"""The probe: the target environment's real `streamlit run`, in the project's context, reports
+whether `runner.enforceSerializableSessionState` is in force, and stconfig's read side predicts it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stconfig.errors import ProbeError
+from stconfig.locate import config_file_in, file_layer_paths
+from stconfig.model import Resolved, Scope, Value
+from stconfig.probe.target import json_report, require_streamlit, run_in_group
+from stconfig.resolve import Context, resolve
+from stconfig.values import is_truthy, to_json
+
+OPTION = "runner.enforceSerializableSessionState"
+UNSERIALIZABLE_ERROR = "streamlit.errors.UnserializableSessionStateError"
+_HERE = Path(__file__).resolve().parent
+_APP_NAME = "stconfig_probe_app.py"
+_RESULT_NAME = "probe-result.json"  # written by the probe app next to itself
+_LOG_NAME = "server.log"
+# Time the driver gets beyond the probe's own deadline to stop its server and report.
+_DRIVER_SLACK_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """What the real Streamlit did, next to what the read side predicted."""
+
+    enforced: bool
+    prediction: Resolved  # the read side's resolution of the option
+    streamlit_version: str
+    streamlit_value: Value
+    streamlit_source: str  # a file path, "<default>", or Streamlit's words for flags and env vars
+    exception: str | None  # the exception type the probe run raised
+    seconds: float
+    python: Path
+    found_via: str
+
+    @property
+    def expected(self) -> bool:
+        """The read side's prediction, evaluated as Streamlit does (a string "false" is true)."""
+        return is_truthy(self.prediction.value)
+
+    @property
+    def agrees(self) -> bool:
+        return self.expected == self.enforced
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "enforced": self.enforced,
+            "expected": self.expected,
+            "agrees": self.agrees,
+            "streamlit_version": self.streamlit_version,
+            "streamlit_value": to_json(self.streamlit_value),
+            "streamlit_source": self.streamlit_source,
+            "exception": self.exception,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _server_flags(port: int) -> list[str]:
+    """What the probe itself needs from the server. None of these is the probed option, and flags
+    outrank every config file and env var, so the user's settings cannot move the probe's server."""
+    return [
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--server.baseUrlPath=",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+        # Keeps the exception's type in the ForwardMsg whatever the user hides from browsers.
+        "--client.showErrorDetails=true",
+    ]
+
+
+def _user_flags(context: Context) -> list[str]:
+    """`--flag KEY=VALUE` as `streamlit run` takes it; placed before the probe's own flags, which
+    win a repeat (click keeps the last)."""
+    args = []
+    for flag in context.flags:
+        key, _, value = flag.partition("=")
+        args.append(f"--{key.strip().removeprefix('--')}={value}")
+    return args
+
+
+def _server_env(context: Context) -> dict[str, str]:
+    if context.use_env:
+        return dict(context.env)
+    return {k: v for k, v in context.env.items() if not k.startswith("STREAMLIT_")}
+
+
+def _normalize_exception(name: str) -> str:
+    # Streamlit before ~1.50 sends the bare class name; the class lives in streamlit.errors.
+    return UNSERIALIZABLE_ERROR if name == UNSERIALIZABLE_ERROR.rsplit(".", 1)[1] else name
+
+
+def _script_config(context: Context, reads_script_config: bool) -> Path | None:
+    """The user's script-level config file when Streamlit would read it, else None."""
+    for layer in file_layer_paths(
+        context.home, context.project_dir, context.script, reads_script_config
+    ):
+        if layer.scope is Scope.SCRIPT and layer.path.is_file():
+            return layer.path
+    return None
+
+
+def _driver_failure(report: dict[str, Any], timeout: float) -> ProbeError:
+    log_lines = [line for line in str(report.get("log") or "").splitlines() if line.strip()]
+    hint = "streamlit said: " + log_lines[-1].strip() if log_lines else None
+    status, phase = report.get("status"), report.get("phase")
+    if status == "timeout":
+        doing = "start" if phase == "start" else "finish the probe run"
+        return ProbeError(f"Streamlit did not {doing} within {timeout:g} s", hint=hint)
+    if status == "exited" and phase == "start":
+        return ProbeError(f"the Streamlit server did not start: {report.get('message')}", hint=hint)
+    return ProbeError(f"the probe run failed: {report.get('message')}", hint=hint)
+
+
+def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
+    """Start the target's `streamlit run` on the probe app and report what it enforced."""
+    started = time.monotonic()
+    install = require_streamlit(context.streamlit, python=context.python)
+    catalog = context.catalog()
+    # Resolving first also rejects bad --flag arguments before any server starts.
+    prediction = resolve(context, catalog).options[OPTION]
+    script_config = _script_config(context, catalog.reads_script_config)
+
+    with tempfile.TemporaryDirectory(prefix="stconfig-probe-") as temp:
+        workdir = Path(temp)
+        app = workdir / _APP_NAME
+        shutil.copyfile(_HERE / "probe_app.py", app)
+        temp_script_config = config_file_in(workdir)
+        if script_config is not None:
+            temp_script_config.parent.mkdir()
+            shutil.copyfile(script_config, temp_script_config)
+        port = _free_port()
+        argv = [
+            str(install.python),
+            str(_HERE / "driver.py"),
+            f"--port={port}",
+            f"--timeout={timeout}",
+            f"--log={workdir / _LOG_NAME}",
+            "--",
+            str(app),
+            *_user_flags(context),
+            *_server_flags(port),
+        ]
+        finished = run_in_group(
+            argv,
+            cwd=context.project_dir,
+            env=_server_env(context),
+            timeout=timeout + _DRIVER_SLACK_SECONDS,
+            what="the Streamlit probe",
+        )
+        report = json_report(finished.stdout)
+        if report is None:
+            detail = finished.stderr.strip().splitlines()
+            raise ProbeError(
+                f"the probe driver failed in {install.python} (exit {finished.returncode})",
+                hint=detail[-1] if detail else None,
+            )
+        if report.get("status") != "ok":
+            raise _driver_failure(report, timeout)
+        try:
+            seen = json.loads((workdir / _RESULT_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ProbeError("the probe app did not report what Streamlit resolved") from error
+
+    exceptions = [_normalize_exception(name) for name in report.get("exceptions", [])]
+    enforced = UNSERIALIZABLE_ERROR in exceptions
+    if exceptions and not enforced:
+        raise ProbeError(f"the probe app raised {exceptions[0]}, so Streamlit's check never ran")
+    source = str(seen.get("where_defined"))
+    if script_config is not None and source == str(temp_script_config):
+        source = str(script_config)
+    return ProbeResult(
+        enforced=enforced,
+        prediction=prediction,
+        streamlit_version=str(seen.get("streamlit_version") or install.version),
+        streamlit_value=seen.get("value"),
+        streamlit_source=source,
+        exception=exceptions[0] if exceptions else None,
+        seconds=time.monotonic() - started,
+        python=install.python,
+        found_via=install.found_via,
+    )

@@ -1,0 +1,136 @@
+"""The target interpreter: which Streamlit the probe and the audit run; running a helper script
+in it in a process group of its own, always stopped whole (success, failure, timeout, Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stconfig.environment import StreamlitInstall
+from stconfig.errors import ProbeError
+
+_GRACE_SECONDS = 1.0
+# The first release with `runner.enforceSerializableSessionState`.
+MIN_VERSION = (1, 21, 0)
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """`1.40.0` -> (1, 40, 0); a pre-release part such as `0rc1` counts by its leading digits."""
+    parts = []
+    for part in version.split(".")[:3]:
+        digits = "".join(itertools.takewhile(str.isdigit, part))
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def require_streamlit(install: StreamlitInstall | None, *, python: Path | None) -> StreamlitInstall:
+    """The target Streamlit, or ProbeError when there is none or it predates the option."""
+    if install is None:
+        where = f"for {python}" if python is not None else "in the target environment"
+        raise ProbeError(
+            f"no Streamlit found {where}",
+            hint="install streamlit there, or name its interpreter with --python PATH",
+        )
+    if version_tuple(install.version) < MIN_VERSION:
+        minimum = ".".join(map(str, MIN_VERSION))
+        raise ProbeError(
+            f"Streamlit {install.version} ({install.python}) has no "
+            f"runner.enforceSerializableSessionState: it was added in {minimum}",
+            hint=f"upgrade Streamlit to {minimum} or later",
+        )
+    return install
+
+
+@dataclass(frozen=True)
+class Finished:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_in_group(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float,
+    what: str,
+) -> Finished:
+    """Run `argv` as the leader of a new session; raise ProbeError when it outlives `timeout`.
+
+    Whatever the helper started (a Streamlit server) is in the same group and dies with it.
+    """
+    try:
+        process = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            start_new_session=True,
+        )
+    except OSError as error:
+        raise ProbeError(f"cannot start {argv[0]}: {error.strerror or error}") from error
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ProbeError(f"{what} did not finish within {timeout:g} s") from None
+    finally:
+        _stop_group(process)
+    return Finished(process.returncode, stdout, stderr)
+
+
+def _stop_group(process: subprocess.Popen[str]) -> None:
+    """SIGTERM the group, SIGKILL it after a grace period, and reap the leader."""
+    group = process.pid  # the session leader's pid is the group id
+    if _signal_group(group, signal.SIGTERM):
+        deadline = time.monotonic() + _GRACE_SECONDS
+        while time.monotonic() < deadline and _group_alive(group, process):
+            time.sleep(0.02)
+        _signal_group(group, signal.SIGKILL)
+    if process.returncode is None:
+        try:
+            process.communicate(timeout=_GRACE_SECONDS)  # drains the pipes and reaps
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _signal_group(group: int, sig: signal.Signals) -> bool:
+    try:
+        os.killpg(group, sig)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def _group_alive(group: int, process: subprocess.Popen[str]) -> bool:
+    process.poll()  # reap the leader, or it stays in the group as a zombie
+    try:
+        os.killpg(group, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def json_report(stdout: str) -> dict[str, Any] | None:
+    """The JSON object a helper script printed as its last line, or None."""
+    lines = stdout.strip().splitlines()
+    try:
+        data = json.loads(lines[-1]) if lines else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
