@@ -61,7 +61,7 @@ def run_audit(app: Path, context: Context, *, timeout: float = 30.0) -> AuditRes
         cwd=context.project_dir,
         env=context.env,
         timeout=timeout + _RUNNER_SLACK_SECONDS,
-        what=f"the audit of {app.name}",
+        timeout_error=f"the audit of {app.name} did not finish within {timeout:g} s",
     )
     report = json_report(finished.stdout)
     if report is None:

@@ -16,6 +16,7 @@ import json
 import os
 import pickle
 import sys
+import threading
 from typing import Any
 
 _CHECK_ERROR = "UnserializableSessionStateError"
@@ -71,12 +72,19 @@ def _audit(app: str, timeout: float) -> dict[str, Any]:
     config.set_option("runner.enforceSerializableSessionState", True)
     # `streamlit run` puts the script's directory first on sys.path, so its sibling modules import.
     sys.path.insert(0, os.path.dirname(app))
-    test = AppTest.from_file(app, default_timeout=timeout)
+    # AppTest waits for a script thread that overran its timeout (1.67 joins it): a watchdog
+    # reports the timeout and ends the process instead. AppTest's own limit is only a backstop.
+    test = AppTest.from_file(app, default_timeout=timeout + 5)
+    overran = {**result, "error": f"the app's run did not finish within {timeout:g} s"}
+    watchdog = threading.Timer(timeout, _emit_and_exit, args=(overran,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         test.run()
     except RuntimeError as error:  # AppTest's timeout
         result["error"] = str(error)
         return result
+    watchdog.cancel()
     # The SafeSessionState: `_session_state` since ~1.50, `session_state` before.
     safe = getattr(test, "_session_state", None) or test.session_state
     result["unserializable"] = _unpicklable(safe._state)
@@ -84,12 +92,17 @@ def _audit(app: str, timeout: float) -> dict[str, Any]:
     return result
 
 
-def main() -> int:
-    app, timeout = os.path.abspath(sys.argv[1]), float(sys.argv[2])
-    result = _audit(app, timeout)
+def _emit_and_exit(result: dict[str, Any]) -> None:
     sys.stdout.write("\n" + json.dumps(result) + "\n")
-    return 0
+    sys.stdout.flush()
+    # Never wait for the app's script thread, which may still be running.
+    os._exit(0)
+
+
+def main() -> None:
+    app, timeout = os.path.abspath(sys.argv[1]), float(sys.argv[2])
+    _emit_and_exit(_audit(app, timeout))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

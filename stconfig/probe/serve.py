@@ -165,7 +165,7 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
             cwd=context.project_dir,
             env=_server_env(context),
             timeout=timeout + _DRIVER_SLACK_SECONDS,
-            what="the Streamlit probe",
+            timeout_error=f"the Streamlit probe did not finish within {timeout:g} s",
         )
         report = json_report(finished.stdout)
         if report is None:

@@ -29,7 +29,7 @@ def version_tuple(version: str) -> tuple[int, ...]:
     for part in version.split(".")[:3]:
         digits = "".join(itertools.takewhile(str.isdigit, part))
         parts.append(int(digits or 0))
-    return tuple(parts)
+    return tuple(parts + [0] * (3 - len(parts)))
 
 
 def require_streamlit(install: StreamlitInstall | None, *, python: Path | None) -> StreamlitInstall:
@@ -63,9 +63,10 @@ def run_in_group(
     cwd: Path,
     env: Mapping[str, str],
     timeout: float,
-    what: str,
+    timeout_error: str,
 ) -> Finished:
-    """Run `argv` as the leader of a new session; raise ProbeError when it outlives `timeout`.
+    """Run `argv` as the leader of a new session; raise ProbeError(timeout_error) when it
+    outlives `timeout`.
 
     Whatever the helper started (a Streamlit server) is in the same group and dies with it.
     """
@@ -87,7 +88,7 @@ def run_in_group(
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise ProbeError(f"{what} did not finish within {timeout:g} s") from None
+        raise ProbeError(timeout_error) from None
     finally:
         _stop_group(process)
     return Finished(process.returncode, stdout, stderr)

@@ -1,0 +1,407 @@
+"""`stconfig probe` against the real `streamlit run` of 1.67 (this interpreter) and 1.40.0: what
+Streamlit enforces, from where, agreement with the read side, exit codes, and process hygiene."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import write_config
+from typer.testing import CliRunner
+
+from stconfig.cli.commands import app
+from stconfig.cli.probe import _value_text
+from stconfig.errors import ExitCode
+from stconfig.model import Resolved, Scope, Source
+from stconfig.probe import ProbeResult
+from stconfig.probe.target import version_tuple
+
+KEY = "runner.enforceSerializableSessionState"
+FROM_CLI = "command-line argument or environment variable"  # Streamlit's where_defined
+PROBE_JSON_KEYS = {
+    "enforced",
+    "expected",
+    "agrees",
+    "streamlit_version",
+    "streamlit_value",
+    "streamlit_source",
+    "exception",
+    "seconds",
+}
+runner = CliRunner()
+
+
+def probe(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any], str]:
+    result = runner.invoke(app, ["probe", "--json", *args], env=env)
+    data = json.loads(result.stdout) if result.exit_code in (0, 1) and result.stdout else {}
+    return result.exit_code, data, result.stderr
+
+
+def enforce(value: str) -> str:
+    return f"[runner]\nenforceSerializableSessionState = {value}\n"
+
+
+@pytest.fixture
+def probe_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temp root of the test's own, so that leftovers and survivors can be looked for."""
+    root = tmp_path / "tmp"
+    root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    monkeypatch.setenv("TMPDIR", str(root))
+    return root
+
+
+def processes_mentioning(text: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text in cmdline and state != "Z":
+            found.append(f"{entry.name}: {cmdline}")
+    return found
+
+
+def assert_nothing_left(root: Path) -> None:
+    deadline = time.monotonic() + 2
+    while processes_mentioning(str(root)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_mentioning(str(root)) == []
+    assert list(root.iterdir()) == []
+
+
+# --- Scenarios against real Streamlit -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    enforced: bool
+    source: str  # "global", "project", "script", "default" or "cli"
+    value: Any
+    global_text: str | None = None
+    project_text: str | None = None
+    script_text: str | None = None  # <project>/app/.streamlit/config.toml, probed with --script
+    env: dict[str, str] = field(default_factory=dict)
+    flags: tuple[str, ...] = ()
+    # Streamlit 1.40 reads no script-level file: what it does instead, when that differs.
+    on_140: tuple[bool, str, Any] | None = None
+
+
+SCENARIOS = [
+    Scenario("project true", True, "project", True, project_text=enforce("true")),
+    Scenario("project false", False, "project", False, project_text=enforce("false")),
+    Scenario("no config", False, "default", False),
+    Scenario(
+        "env var true",
+        True,
+        "cli",
+        True,
+        env={"STREAMLIT_RUNNER_ENFORCE_SERIALIZABLE_SESSION_STATE": "true"},
+    ),
+    Scenario(
+        "global true, project false",
+        False,
+        "project",
+        False,
+        global_text=enforce("true"),
+        project_text=enforce("false"),
+    ),
+    Scenario("string false is truthy", True, "project", "false", project_text=enforce('"false"')),
+    Scenario(
+        "script-level over project",
+        True,
+        "script",
+        True,
+        project_text=enforce("false"),
+        script_text=enforce("true"),
+        on_140=(False, "project", False),
+    ),
+    Scenario(
+        "flag over file",
+        False,
+        "cli",
+        False,
+        project_text=enforce("true"),
+        flags=(f"{KEY}=false",),
+    ),
+    Scenario(
+        "probe's own flags ignore the user's server settings",
+        True,
+        "project",
+        True,
+        project_text=enforce("true")
+        + '[server]\nport = 1\nbaseUrlPath = "deep/path"\nheadless = false\n'
+        + '[client]\nshowErrorDetails = "none"\n',
+    ),
+]
+
+
+def check_scenario(scenario: Scenario, python: Path, home: Path, project: Path) -> None:
+    expected_files = {}
+    if scenario.global_text is not None:
+        expected_files["global"] = write_config(home, scenario.global_text)
+    if scenario.project_text is not None:
+        text = scenario.project_text
+        if version_tuple(_version(python)) < (1, 42):
+            text = text.replace('"none"', "false")  # a bool before the type/stacktrace words
+        expected_files["project"] = write_config(project, text)
+    args = ["--python", str(python)]
+    if scenario.script_text is not None:
+        expected_files["script"] = write_config(project / "app", scenario.script_text)
+        args += ["--script", str(project / "app" / "streamlit_app.py")]
+    for flag in scenario.flags:
+        args += ["--flag", flag]
+    enforced, source, value = scenario.enforced, scenario.source, scenario.value
+    if scenario.on_140 is not None and version_tuple(_version(python)) < (1, 42):
+        enforced, source, value = scenario.on_140
+
+    code, data, stderr = probe(*args, env=scenario.env)
+
+    assert code == 0, stderr
+    assert set(data) == PROBE_JSON_KEYS
+    assert data["enforced"] is enforced
+    assert data["streamlit_value"] == value
+    where = {"default": "<default>", "cli": FROM_CLI}
+    assert data["streamlit_source"] == (
+        where[source] if source in where else str(expected_files[source])
+    )
+    assert data["expected"] is enforced, "the read side predicts what Streamlit does"
+    assert data["agrees"] is True
+    if enforced:
+        assert data["exception"] == "streamlit.errors.UnserializableSessionStateError"
+    else:
+        assert data["exception"] is None
+    # The probe never writes into the project: only the config files the test wrote are there.
+    written = sorted(p.relative_to(project) for p in project.rglob("*") if p.is_file())
+    assert written == sorted(
+        f.relative_to(project) for f in expected_files.values() if f.is_relative_to(project)
+    )
+
+
+_VERSIONS: dict[Path, str] = {}
+
+
+def _version(python: Path) -> str:
+    if python not in _VERSIONS:
+        _VERSIONS[python] = subprocess.run(
+            [str(python), "-c", "import streamlit; print(streamlit.__version__)"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    return _VERSIONS[python]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_current_streamlit(scenario: Scenario, home: Path, project: Path, probe_tmp: Path) -> None:
+    check_scenario(scenario, Path(sys.executable), home, project)
+    assert_nothing_left(probe_tmp)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_streamlit_140(
+    scenario: Scenario, streamlit_140_python: Path, home: Path, project: Path, probe_tmp: Path
+) -> None:
+    check_scenario(scenario, streamlit_140_python, home, project)
+    assert_nothing_left(probe_tmp)
+
+
+@pytest.mark.slow
+def test_script_beside_project_file_reports_the_project_file(project: Path) -> None:
+    """A script in the project directory has no separate script-level file: Streamlit names the
+    project file, not the probe's temporary copy."""
+    config = write_config(project, enforce("true"))
+    code, data, stderr = probe("--script", str(project / "streamlit_app.py"))
+    assert code == 0, stderr
+    assert data["streamlit_source"] == str(config)
+    assert data["enforced"] is True
+
+
+@pytest.mark.slow
+def test_default_target_is_the_current_interpreter(project: Path) -> None:
+    write_config(project, enforce("true"))
+    result = runner.invoke(app, ["probe"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == KEY
+    assert "enforced   yes" in lines[1]
+    assert f"from {project / '.streamlit' / 'config.toml'}" in lines[2]
+    assert lines[3].endswith(": agrees")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("config", "expect", "code"),
+    [
+        ("true", "enforced", 0),
+        ("true", "not-enforced", 1),
+        ("false", "not-enforced", 0),
+        ("false", "enforced", 1),
+    ],
+)
+def test_expect_is_a_ci_gate(project: Path, config: str, expect: str, code: int) -> None:
+    write_config(project, enforce(config))
+    result = runner.invoke(app, ["probe", "--expect", expect])
+    assert result.exit_code == code, result.output
+    if code == 1:
+        assert result.stderr.startswith(f"stconfig: expected {expect}, but Streamlit ")
+    else:
+        assert result.stderr == ""
+
+
+@pytest.mark.slow
+def test_invalid_env_value_stops_streamlit_exit_4(project: Path, probe_tmp: Path) -> None:
+    env = {"STREAMLIT_RUNNER_ENFORCE_SERIALIZABLE_SESSION_STATE": "maybe"}
+    result = runner.invoke(app, ["probe"], env=env)
+    assert result.exit_code == ExitCode.PROBE, result.output
+    assert result.stderr.startswith("stconfig: error: the Streamlit server did not start")
+    assert "maybe" in result.stderr  # Streamlit's own complaint, as the hint
+    assert_nothing_left(probe_tmp)
+
+
+@pytest.mark.slow
+def test_timeout_exit_4_and_everything_stopped(project: Path, probe_tmp: Path) -> None:
+    result = runner.invoke(app, ["probe", "--timeout", "0.2"])
+    assert result.exit_code == ExitCode.PROBE, result.output
+    assert "within 0.2 s" in result.stderr
+    assert_nothing_left(probe_tmp)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_server_and_removes_temp_files(project: Path, tmp_path: Path) -> None:
+    root = tmp_path / "tmp"
+    root.mkdir()
+    env = {**os.environ, "TMPDIR": str(root)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stconfig", "probe", "--timeout", "30"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # Wait until the Streamlit server itself is running (its command line names the probe app).
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if any("-m streamlit run" in p for p in processes_mentioning(str(root))):
+            break
+        time.sleep(0.01)
+    else:
+        process.kill()
+        pytest.fail("the probe never started a server")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert_nothing_left(root)
+
+
+# --- Without a usable Streamlit (no server) -------------------------------------------------
+
+
+def fake_venv(tmp_path: Path, streamlit_version: str | None) -> Path:
+    """A virtualenv layout whose interpreter is this one but whose site-packages has the given
+    Streamlit dist-info (or none): discovery reads versions from folder names."""
+    venv = tmp_path / "fake-venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (venv / "bin" / "python").symlink_to(sys.executable)
+    site = venv / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    if streamlit_version is not None:
+        (site / f"streamlit-{streamlit_version}.dist-info").mkdir()
+    return venv / "bin" / "python"
+
+
+def test_no_streamlit_exit_4(tmp_path: Path) -> None:
+    python = fake_venv(tmp_path, None)
+    result = runner.invoke(app, ["probe", "--python", str(python)])
+    assert result.exit_code == ExitCode.PROBE
+    assert result.stderr.startswith(f"stconfig: error: no Streamlit found for {python}\n")
+
+
+def test_streamlit_before_1_21_has_no_such_option_exit_4(tmp_path: Path) -> None:
+    python = fake_venv(tmp_path, "1.20.0")
+    result = runner.invoke(app, ["probe", "--python", str(python)])
+    assert result.exit_code == ExitCode.PROBE
+    assert "Streamlit 1.20.0" in result.stderr
+    assert "added in 1.21.0" in result.stderr
+
+
+def test_project_venv_is_the_default_target(project: Path) -> None:
+    fake_venv(project, "1.0.0").parent.parent.rename(project / ".venv")
+    result = runner.invoke(app, ["probe"])
+    assert result.exit_code == ExitCode.PROBE
+    assert "Streamlit 1.0.0" in result.stderr
+
+
+def test_usage_errors_exit_2_before_anything_starts(project: Path) -> None:
+    assert runner.invoke(app, ["probe", "--flag", "runner.nope=1"]).exit_code == ExitCode.USAGE
+    assert runner.invoke(app, ["probe", "--timeout", "0"]).exit_code == ExitCode.USAGE
+    assert runner.invoke(app, ["probe", "--expect", "maybe"]).exit_code == ExitCode.USAGE
+
+
+# --- Pure parts -----------------------------------------------------------------------------
+
+
+def result_with(value: Any, *, enforced: bool) -> ProbeResult:
+    prediction = Resolved(
+        key=KEY,
+        value=value,
+        source=Source(Scope.PROJECT, path=Path("/p/.streamlit/config.toml"), line=2),
+        default=False,
+        default_computed=False,
+        sensitive=False,
+    )
+    return ProbeResult(
+        enforced=enforced,
+        prediction=prediction,
+        streamlit_version="1.67.0",
+        streamlit_value=value,
+        streamlit_source="/p/.streamlit/config.toml",
+        exception="streamlit.errors.UnserializableSessionStateError" if enforced else None,
+        seconds=1.23456,
+        python=Path("/p/.venv/bin/python"),
+        found_via="project .venv",
+    )
+
+
+def test_expected_is_truthiness_as_streamlit_evaluates_it() -> None:
+    assert result_with("false", enforced=True).to_json() == {
+        "enforced": True,
+        "expected": True,
+        "agrees": True,
+        "streamlit_version": "1.67.0",
+        "streamlit_value": "false",
+        "streamlit_source": "/p/.streamlit/config.toml",
+        "exception": "streamlit.errors.UnserializableSessionStateError",
+        "seconds": 1.235,
+    }
+    assert result_with(True, enforced=False).agrees is False
+    assert result_with("", enforced=False).expected is False
+
+
+def test_value_text_keeps_string_quotes() -> None:
+    assert _value_text(True) == "true"
+    assert _value_text("false") == '"false"'
+
+
+def test_version_tuple() -> None:
+    assert version_tuple("1.40.0") == (1, 40, 0)
+    assert version_tuple("1.52.0rc1") == (1, 52, 0)
+    assert version_tuple("1.21") == (1, 21, 0)
