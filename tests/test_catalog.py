@@ -21,7 +21,6 @@ from stconfig.errors import ProbeError, UnknownKeyError
 
 REPO = Path(__file__).resolve().parents[1]
 INSTALLED = dist_version("streamlit")
-ST140_PYTHON = os.environ.get("STCONFIG_TEST_ST140_PYTHON")
 
 
 def _install(version: str, python: Path = Path(sys.executable)) -> StreamlitInstall:
@@ -387,13 +386,8 @@ def test_introspection_timeout(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not ST140_PYTHON,
-    reason="STCONFIG_TEST_ST140_PYTHON is not set (the interpreter of a Streamlit 1.40.0 venv)",
-)
-def test_streamlit_1_40(cache_home: Path) -> None:
-    assert ST140_PYTHON is not None
-    install = _install("1.40.0", Path(ST140_PYTHON))
+def test_streamlit_1_40(cache_home: Path, streamlit_140_python: Path) -> None:
+    install = _install("1.40.0", streamlit_140_python)
     catalog = load_catalog(install)
     assert catalog.origin == "introspected"
     assert catalog.data_version == "1.40.0"
