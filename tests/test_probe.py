@@ -61,6 +61,8 @@ def probe_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def processes_mentioning(text: str) -> list[str]:
+    if not Path("/proc").is_dir():
+        pytest.skip("no /proc to look for surviving processes in")
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -405,3 +407,25 @@ def test_version_tuple() -> None:
     assert version_tuple("1.40.0") == (1, 40, 0)
     assert version_tuple("1.52.0rc1") == (1, 52, 0)
     assert version_tuple("1.21") == (1, 21, 0)
+
+
+@pytest.mark.slow
+def test_broken_project_file_skipped_by_streamlit_and_predicted(project: Path) -> None:
+    write_config(project, "[runner\nenforceSerializableSessionState = true\n")
+    code, data, stderr = probe()
+    assert code == 0, stderr
+    assert (data["enforced"], data["streamlit_source"], data["agrees"]) == (
+        False,
+        "<default>",
+        True,
+    )
+    assert "Streamlit skips the file" in stderr
+
+
+@pytest.mark.slow
+def test_fatal_project_file_stops_streamlit_exit_4(project: Path) -> None:
+    write_config(project, "foo = 1\n" + enforce("true"))
+    result = runner.invoke(app, ["probe"])
+    assert result.exit_code == ExitCode.PROBE
+    assert result.stderr.startswith("stconfig: error: the Streamlit server did not start")
+    assert "\nhint: streamlit said: " in result.stderr

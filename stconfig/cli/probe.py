@@ -109,6 +109,8 @@ def probe(
     )
     result = run_probe(context, timeout=timeout)
     messages = Messages(quiet)
+    for warning in result.warnings:
+        messages.warn(warning)
     if json_:
         emit(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -43,6 +43,7 @@ class ProbeResult:
     seconds: float
     python: Path
     found_via: str
+    warnings: tuple[str, ...] = ()  # the read side's, as `show` prints them
 
     @property
     def expected(self) -> bool:
@@ -137,7 +138,8 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
     install = require_streamlit(context.streamlit, python=context.python)
     catalog = context.catalog()
     # Resolving first also rejects bad --flag arguments before any server starts.
-    prediction = resolve(context, catalog).options[OPTION]
+    resolution = resolve(context, catalog)
+    prediction = resolution.options[OPTION]
     script_config = _script_config(context, catalog.reads_script_config)
 
     with tempfile.TemporaryDirectory(prefix="stconfig-probe-") as temp:
@@ -198,4 +200,5 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
         seconds=time.monotonic() - started,
         python=install.python,
         found_via=install.found_via,
+        warnings=resolution.warnings,
     )
