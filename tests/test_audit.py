@@ -147,6 +147,15 @@ def test_no_streamlit_exit_4(project: Path, tmp_path: Path) -> None:
     assert "no Streamlit found" in result.stderr
 
 
+def test_streamlit_without_apptest_exit_4(project: Path, tmp_path: Path) -> None:
+    path = write_app(project, CLEAN)
+    python = fake_venv(tmp_path, "1.27.2")
+    result = runner.invoke(app, ["audit", str(path), "--python", str(python)])
+    assert result.exit_code == ExitCode.PROBE
+    assert "Streamlit 1.27.2" in result.stderr
+    assert "has no AppTest: it was added in 1.28.0" in result.stderr
+
+
 def test_missing_app_is_a_usage_error(project: Path) -> None:
     result = runner.invoke(app, ["audit", "nope.py"])
     assert result.exit_code == ExitCode.USAGE

@@ -429,3 +429,24 @@ def test_fatal_project_file_stops_streamlit_exit_4(project: Path) -> None:
     assert result.exit_code == ExitCode.PROBE
     assert result.stderr.startswith("stconfig: error: the Streamlit server did not start")
     assert "\nhint: streamlit said: " in result.stderr
+
+
+@pytest.mark.slow
+def test_no_env_hides_streamlit_env_vars_from_the_server_too(project: Path) -> None:
+    env = {"STREAMLIT_RUNNER_ENFORCE_SERIALIZABLE_SESSION_STATE": "true"}
+    code, data, stderr = probe("--no-env", env=env)
+    assert code == 0, stderr
+    assert (data["enforced"], data["expected"], data["streamlit_source"]) == (
+        False,
+        False,
+        "<default>",
+    )
+
+
+@pytest.mark.slow
+def test_user_flags_cannot_move_the_probe_server(project: Path) -> None:
+    code, data, stderr = probe(
+        "--flag", "server.port=1", "--flag", "server.headless=false", "--flag", f"{KEY}=true"
+    )
+    assert code == 0, stderr
+    assert (data["enforced"], data["streamlit_source"]) == (True, FROM_CLI)

@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from stconfig.errors import ProbeError, UsageError
-from stconfig.probe.target import json_report, require_streamlit, run_in_group
+from stconfig.probe.target import (
+    AUDIT_MIN_VERSION,
+    json_report,
+    require_streamlit,
+    run_in_group,
+)
 from stconfig.resolve import Context
 
 _RUNNER = Path(__file__).resolve().parent / "audit_runner.py"
@@ -55,7 +60,9 @@ def run_audit(app: Path, context: Context, *, timeout: float = 30.0) -> AuditRes
     if not app.is_file():
         raise UsageError(f"app {str(app)!r} is not a file")
     app = Path(os.path.abspath(app))
-    install = require_streamlit(context.streamlit, python=context.python)
+    install = require_streamlit(
+        context.streamlit, python=context.python, minimum=AUDIT_MIN_VERSION, lacks="AppTest"
+    )
     finished = run_in_group(
         [str(install.python), str(_RUNNER), str(app), str(timeout)],
         cwd=context.project_dir,

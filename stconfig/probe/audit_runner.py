@@ -1,7 +1,7 @@
 """Run an app once with AppTest, enforcement on, and report every Session State value that
 `pickle.dumps` rejects, as JSON on stdout.
 
-A standalone script for the target interpreter (no stconfig imports; Streamlit >= 1.21):
+A standalone script for the target interpreter (no stconfig imports; Streamlit >= 1.28, AppTest):
 
     python audit_runner.py APP.py TIMEOUT
 

@@ -16,7 +16,12 @@ from typing import Any
 from stconfig.errors import ProbeError
 from stconfig.locate import config_file_in, file_layer_paths
 from stconfig.model import Resolved, Scope, Value
-from stconfig.probe.target import json_report, require_streamlit, run_in_group
+from stconfig.probe.target import (
+    PROBE_MIN_VERSION,
+    json_report,
+    require_streamlit,
+    run_in_group,
+)
 from stconfig.resolve import Context, resolve
 from stconfig.values import is_truthy, to_json
 
@@ -106,7 +111,8 @@ def _server_env(context: Context) -> dict[str, str]:
 
 
 def _normalize_exception(name: str) -> str:
-    # Streamlit before ~1.50 sends the bare class name; the class lives in streamlit.errors.
+    # Streamlit 1.21 and 1.40 send the bare class name (1.67 the qualified one); it has always
+    # lived in streamlit.errors.
     return UNSERIALIZABLE_ERROR if name == UNSERIALIZABLE_ERROR.rsplit(".", 1)[1] else name
 
 
@@ -135,7 +141,9 @@ def _driver_failure(report: dict[str, Any], timeout: float) -> ProbeError:
 def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
     """Start the target's `streamlit run` on the probe app and report what it enforced."""
     started = time.monotonic()
-    install = require_streamlit(context.streamlit, python=context.python)
+    install = require_streamlit(
+        context.streamlit, python=context.python, minimum=PROBE_MIN_VERSION, lacks=OPTION
+    )
     catalog = context.catalog()
     # Resolving first also rejects bad --flag arguments before any server starts.
     resolution = resolve(context, catalog)

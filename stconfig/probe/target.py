@@ -20,7 +20,9 @@ from stconfig.errors import ProbeError
 
 _GRACE_SECONDS = 1.0
 # The first release with `runner.enforceSerializableSessionState`.
-MIN_VERSION = (1, 21, 0)
+PROBE_MIN_VERSION = (1, 21, 0)
+# The first release with AppTest (`streamlit.testing.v1`).
+AUDIT_MIN_VERSION = (1, 28, 0)
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
@@ -32,20 +34,27 @@ def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(parts + [0] * (3 - len(parts)))
 
 
-def require_streamlit(install: StreamlitInstall | None, *, python: Path | None) -> StreamlitInstall:
-    """The target Streamlit, or ProbeError when there is none or it predates the option."""
+def require_streamlit(
+    install: StreamlitInstall | None,
+    *,
+    python: Path | None,
+    minimum: tuple[int, ...],
+    lacks: str,
+) -> StreamlitInstall:
+    """The target Streamlit, or ProbeError when there is none or it is older than `minimum`
+    (`lacks` names what that older version does not have)."""
     if install is None:
         where = f"for {python}" if python is not None else "in the target environment"
         raise ProbeError(
             f"no Streamlit found {where}",
             hint="install streamlit there, or name its interpreter with --python PATH",
         )
-    if version_tuple(install.version) < MIN_VERSION:
-        minimum = ".".join(map(str, MIN_VERSION))
+    if version_tuple(install.version) < minimum:
+        first = ".".join(map(str, minimum))
         raise ProbeError(
-            f"Streamlit {install.version} ({install.python}) has no "
-            f"runner.enforceSerializableSessionState: it was added in {minimum}",
-            hint=f"upgrade Streamlit to {minimum} or later",
+            f"Streamlit {install.version} ({install.python}) has no {lacks}: "
+            f"it was added in {first}",
+            hint=f"upgrade Streamlit to {first} or later",
         )
     return install
 
@@ -108,6 +117,9 @@ def _stop_group(process: subprocess.Popen[str]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def _signal_group(group: int, sig: signal.Signals) -> bool:
