@@ -240,6 +240,17 @@ def decode_config_bytes(data: bytes, catalog: Catalog) -> str:
         ) from None
 
 
+def _bom_glued_to_key(data: bytes, catalog: Catalog) -> bool:
+    """Where a BOM is fatal (the `toml` package of Streamlit 1.40), one right before a bare key
+    is not: `toml` reads it as part of that key's name, so the file applies and its first
+    top-level key is an unknown section."""
+    return (
+        catalog.bom == "fatal"
+        and data.startswith(_BOM)
+        and data[len(_BOM) : len(_BOM) + 1].decode("latin-1") in _BARE_KEY_CHARS
+    )
+
+
 def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str, str]) -> Layer:
     layer = Layer(scope=scope, path=path)
     try:
@@ -248,12 +259,17 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
         layer.exists = True
         if not path.is_file():
             raise _FileProblem("is not a regular file: Streamlit fails to start")
-        text = decode_config_bytes(path.read_bytes(), catalog)
+        data = path.read_bytes()
+        glued = _bom_glued_to_key(data, catalog)
+        text = decode_config_bytes(data[len(_BOM) :] if glued else data, catalog)
         try:
             parsed = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             consequence = _CONSEQUENCE["fatal" if catalog.broken_file_fatal else "skipped"]
             raise _FileProblem(f"TOML syntax error: {error}: {consequence}") from None
+        if glued:
+            first = next(iter(parsed))
+            parsed = {("\ufeff" + k if k == first else k): v for k, v in parsed.items()}
         entries = list(_walk(parsed, catalog))
     except _FileProblem as problem:
         layer.error = str(problem)
