@@ -1,4 +1,4 @@
-"""Shared fixtures: every test runs with its own HOME and working directory and no STREAMLIT_* env."""
+"""Shared fixtures: each test gets its own HOME and working directory, and no STREAMLIT_* env."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit_venvs import ST140_VERSION, streamlit_python
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -52,3 +53,10 @@ def shared_dir(name: str) -> Path:
     if not path.is_dir():
         pytest.skip(f"../shared/{name} not present: it lives beside the repository checkout")
     return path
+
+
+@pytest.fixture(scope="session")
+def streamlit_140_python() -> Path:
+    """The interpreter of a Streamlit 1.40.0 virtualenv (built once per machine and cached, or
+    `$STCONFIG_TEST_ST140_PYTHON`)."""
+    return streamlit_python(ST140_VERSION)

@@ -1,0 +1,447 @@
+"""Differential proof: for generated layered scenarios, `stconfig show --json` agrees with what real
+Streamlit resolves for `streamlit run` (tests/streamlit_oracle.py) on value, scope, path and line,
+against the installed Streamlit and against Streamlit 1.40.0 in its own virtualenv.
+
+What is asserted, per scenario:
+- Streamlit starts: stconfig exits 0 and lists exactly the options Streamlit took from a file, env
+  var or flag, each with Streamlit's value (JSON types included: true is not 1, 1 is not 1.0);
+  a file source has Streamlit's path and the line the generator wrote the key on; "command-line
+  argument or environment variable" is stconfig's flag (when a flag sets it) or env (the name click
+  reads: the explicit one unless empty, then STREAMLIT_RUN_...). A file Streamlit skipped (1.67:
+  a syntax error or a BOM) has an error in stconfig's layers; a file written clean has none.
+- Streamlit refuses to start (click exits 2 on a bad env or flag value; loading raises on a
+  top-level key, an invalid theme section, or any 1.40 syntax error): stconfig must not show a
+  config as if all were well: it fails with `stconfig: error:`, or reports a layer error or a
+  warning.
+Lines are not Streamlit's to tell: the generator knows where it wrote each key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from scenarios import OPTIONS, ConfigText, Layout, Scenario, materialize, run_env_var, scenarios
+
+TESTS = Path(__file__).resolve().parent
+ORACLE = TESTS / "streamlit_oracle.py"
+REPO = TESTS.parent
+BY_CLICK = "command-line argument or environment variable"
+FILE_SCOPES = {"home": "global", "project": "project", "script": "script"}
+
+EXAMPLES = int(os.environ.get("STCONFIG_DIFF_EXAMPLES", "40"))
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    # Each example makes its own directories; the autouse isolation fixture is not per example.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    # CI must not fail on a new random example the author never saw; local runs keep exploring.
+    derandomize=bool(os.environ.get("CI")),
+)
+
+
+@pytest.fixture(scope="session")
+def stconfig_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One XDG cache for every stconfig run, so a catalog introspected once is reused."""
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
+@pytest.fixture(params=["current", "1.40.0"])
+def streamlit_python(request: pytest.FixtureRequest) -> Path:
+    """The interpreter whose Streamlit is the oracle (and the one stconfig must find)."""
+    if request.param == "current":
+        return Path(sys.executable)
+    path: Path = request.getfixturevalue("streamlit_140_python")
+    return path
+
+
+def _venv_root(python: Path) -> Path | None:
+    root = python.parent.parent
+    return root if (root / "pyvenv.cfg").is_file() else None
+
+
+def _base_env(layout: Layout) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", os.defpath),
+        "HOME": str(layout.home),
+        "LC_ALL": "C.UTF-8",
+        "NO_COLOR": "1",
+    }
+
+
+def run_oracle(
+    python: Path, scenario: Scenario, layout: Layout, construction: str = "cli"
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "oracle.json"
+        script = str(layout.streamlit_script)
+        done = subprocess.run(
+            [
+                str(python),
+                str(ORACLE),
+                str(out),
+                "--construction",
+                construction,
+                script,
+                *scenario.flag_args(),
+            ],
+            cwd=layout.project,
+            env={**_base_env(layout), **scenario.env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert out.is_file(), f"oracle crashed ({done.returncode}):\n{done.stderr}"
+        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    result["stderr"] = done.stderr
+    return result
+
+
+def run_stconfig(
+    python: Path, scenario: Scenario, layout: Layout, cache: Path
+) -> subprocess.CompletedProcess[str]:
+    args = ["show", "--json", "-C", str(layout.project)]
+    if layout.script is not None:
+        args += ["--script", str(layout.script)]
+    for key, raw in scenario.flags:
+        args += ["--flag", f"{key}={raw}"]
+    env = {**_base_env(layout), **scenario.env, "XDG_CACHE_HOME": str(cache)}
+    # stconfig must resolve as the Streamlit under test: find_streamlit tries $VIRTUAL_ENV before
+    # the interpreter running stconfig.
+    venv = _venv_root(python)
+    if venv is not None:
+        env["VIRTUAL_ENV"] = str(venv)
+    return subprocess.run(
+        [sys.executable, "-m", "stconfig", *args],
+        cwd=layout.project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def _expected_click_source(scenario: Scenario, key: str) -> dict[str, str]:
+    if any(flag_key == key for flag_key, _ in scenario.flags):
+        return {"scope": "flag", "name": f"--{key}"}
+    explicit = OPTIONS[key][1]
+    name = explicit if scenario.env.get(explicit) else run_env_var(key)
+    return {"scope": "env", "name": name}
+
+
+def _file_expectation(
+    scenario: Scenario, layout: Layout, key: str, where: str
+) -> tuple[set[str], int]:
+    """The scopes the file at `where` can be reported as, and the line the key was written on."""
+    places = [place for place, path in layout.config.items() if str(path) == where]
+    assert places, f"{key}: Streamlit read it from {where}, not a generated file"
+    written = [scenario.files[place] for place in places if place in scenario.files]
+    assert written, f"{key}: {where} was not generated"
+    return {FILE_SCOPES[place] for place in places}, written[0].lines[key]
+
+
+def _file_layer(data: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    for layer in data["layers"]:
+        if layer.get("path") == str(path):
+            return layer  # type: ignore[no-any-return]
+    return None
+
+
+def check_agreement(
+    scenario: Scenario,
+    layout: Layout,
+    oracle: dict[str, Any],
+    done: subprocess.CompletedProcess[str],
+) -> None:
+    context = f"\nscenario: {scenario}\nstconfig stderr: {done.stderr}\noracle: " + (
+        f"{oracle['status']} {oracle['exit_code']} {oracle['error']}\n{oracle['stderr'][-1500:]}"
+    )
+    if oracle["status"] != "ok":
+        if done.returncode != 0:
+            assert done.stderr.startswith("stconfig: error:"), context
+            return
+        data = json.loads(done.stdout)
+        flagged = [layer for layer in data["layers"] if layer["error"]]
+        assert flagged or data.get("warnings"), (
+            "Streamlit refuses to start, stconfig is silent" + context
+        )
+        return
+
+    assert done.returncode == 0, context
+    data = json.loads(done.stdout)
+    assert data["streamlit_version"] == oracle["streamlit_version"], context
+
+    read_by_streamlit = {option["where_defined"] for option in oracle["options"].values()}
+    for place, text in scenario.files.items():
+        layer = _file_layer(data, layout.config[place])
+        if layer is None:
+            # Only a version without script-level config (1.40) may leave a generated file out,
+            # and then Streamlit must not have read it either.
+            assert place == "script", f"no layer for {place}" + context
+            assert str(layout.config[place]) not in read_by_streamlit, context
+            continue
+        error = layer["error"]
+        skipped = str(layout.config[place]) not in read_by_streamlit
+        # A BOM before a bare key is read by 1.40 (glued to that key), so nothing to say there.
+        bom_glued = text.defect == "bom" and text.data[3:4].isalpha()
+        if text.defect == "syntax" or (text.defect == "bom" and not bom_glued):
+            assert error or not skipped, (
+                f"Streamlit skipped {layout.config[place]}, stconfig did not say so" + context
+            )
+        elif text.defect is None:
+            assert error is None, context
+
+    expected = {
+        key: option
+        for key, option in oracle["options"].items()
+        if option["where_defined"] != "<default>" and not option["hidden"]
+    }
+    shown = data["options"]
+    assert sorted(shown) == sorted(expected), context
+    for key, option in expected.items():
+        got = shown[key]
+        where = option["where_defined"]
+        message = f"\n{key}: Streamlit {option}, stconfig {got}" + context
+        assert _canonical(got["value"]) == _canonical(option["value"]), message
+        source = got["source"]
+        if where == BY_CLICK:
+            assert source == _expected_click_source(scenario, key), message
+        else:
+            scopes, line = _file_expectation(scenario, layout, key, where)
+            assert source["scope"] in scopes, message
+            assert source["path"] == where, message
+            assert source["line"] == line, message
+
+
+@given(scenario=scenarios())
+@SETTINGS
+def test_stconfig_agrees_with_streamlit(
+    scenario: Scenario, streamlit_python: Path, stconfig_cache: Path
+) -> None:
+    with tempfile.TemporaryDirectory() as root:
+        layout = materialize(scenario, Path(root).resolve())
+        oracle = run_oracle(streamlit_python, scenario, layout)
+        done = run_stconfig(streamlit_python, scenario, layout, stconfig_cache)
+        check_agreement(scenario, layout, oracle, done)
+
+
+# Cases hypothesis found or that must never regress, checked the same way on every version.
+KNOWN_CASES = {
+    # 1.40's `toml` package glues a BOM onto a bare first key: the file is read, that one
+    # section becomes unknown; before a [table] or a comment the BOM is fatal (1.67 skips the file).
+    "bom_then_bare_key": Scenario(
+        cwd_is_home=False,
+        script="none",
+        files={
+            "project": ConfigText(
+                b"\xef\xbb\xbfbrowser.gatherUsageStats = false\n[server]\nport = 8600\n",
+                {"browser.gatherUsageStats": 1, "server.port": 3},
+                defect="bom",
+            )
+        },
+    ),
+    "bom_then_table": Scenario(
+        cwd_is_home=False,
+        script="none",
+        files={
+            "project": ConfigText(
+                b"\xef\xbb\xbf[server]\nport = 8600\n", {"server.port": 2}, defect="bom"
+            )
+        },
+    ),
+    "cwd_is_home_with_script_elsewhere": Scenario(
+        cwd_is_home=True,
+        script="elsewhere",
+        files={
+            "home": ConfigText(b"[server]\nport = 8600\n", {"server.port": 2}),
+            "script": ConfigText(b"\n[server]\nport = 8700\n", {"server.port": 3}),
+        },
+        env={"STREAMLIT_SERVER_PORT": "", "STREAMLIT_RUN_SERVER_MAXUPLOADSIZE": " 12 "},
+        flags=(("server.folderWatchBlacklist", "a b"), ("server.folderWatchBlacklist", "c")),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_CASES))
+def test_known_case(
+    name: str, streamlit_python: Path, stconfig_cache: Path, tmp_path: Path
+) -> None:
+    scenario = KNOWN_CASES[name]
+    layout = materialize(scenario, tmp_path.resolve() / "s")
+    oracle = run_oracle(streamlit_python, scenario, layout)
+    done = run_stconfig(streamlit_python, scenario, layout, stconfig_cache)
+    check_agreement(scenario, layout, oracle, done)
+
+
+# --- the oracle itself ------------------------------------------------------------------------
+
+
+def _without_run_details(result: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in result.items() if k not in ("construction", "stderr")}
+
+
+@given(scenario=scenarios())
+@settings(SETTINGS, max_examples=max(5, EXAMPLES // 4))
+def test_oracle_constructions_agree(scenario: Scenario, streamlit_python: Path) -> None:
+    """Streamlit's own `main(["run", ...])` cut at check_credentials() and a hand-built click
+    context for `run` resolve the same: the cut-off point changes nothing."""
+    with tempfile.TemporaryDirectory() as root:
+        layout = materialize(scenario, Path(root).resolve())
+        by_cli = run_oracle(streamlit_python, scenario, layout, "cli")
+        by_context = run_oracle(streamlit_python, scenario, layout, "context")
+    assert _without_run_details(by_cli) == _without_run_details(by_context)
+
+
+def test_run_prefixed_env_vars_apply(streamlit_python: Path, tmp_path: Path) -> None:
+    """STREAMLIT_RUN_<SECTION>_<NAME> reaches the config through the oracle as through
+    `streamlit run`, after the explicit name, and an empty explicit value does not hide it."""
+    scenario = Scenario(
+        cwd_is_home=False,
+        script="none",
+        files={},
+        env={
+            "STREAMLIT_RUN_SERVER_MAXUPLOADSIZE": "7",
+            "STREAMLIT_SERVER_PORT": "",
+            "STREAMLIT_RUN_SERVER_PORT": "8123",
+            "STREAMLIT_RUNNER_MAGIC_ENABLED": "no",
+            "STREAMLIT_RUN_RUNNER_MAGICENABLED": "yes",
+        },
+    )
+    options = run_oracle(streamlit_python, scenario, materialize(scenario, tmp_path))["options"]
+    assert options["server.maxUploadSize"] == {
+        "value": 7,
+        "where_defined": BY_CLICK,
+        "hidden": False,
+    }
+    assert options["server.port"]["value"] == 8123
+    assert options["runner.magicEnabled"]["value"] is False
+
+
+def test_oracle_reports_refusals(streamlit_python: Path, tmp_path: Path) -> None:
+    bad_env = Scenario(False, "none", {}, env={"STREAMLIT_SERVER_HEADLESS": "maybe"})
+    result = run_oracle(streamlit_python, bad_env, materialize(bad_env, tmp_path / "a"))
+    assert (result["status"], result["exit_code"]) == ("exit", 2)
+    toplevel = Scenario(False, "none", {"project": ConfigText(b"foo = 1\n", {})})
+    result = run_oracle(streamlit_python, toplevel, materialize(toplevel, tmp_path / "b"))
+    assert result["status"] == "error"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+_SITECUSTOMIZE = """\
+import atexit, json, os, sys
+
+def _dump():
+    if "streamlit.config" not in sys.modules:
+        return
+    sys.path.insert(0, {tests!r})
+    import streamlit_oracle
+    with open(os.environ["STC_DUMP"], "w", encoding="utf-8") as handle:
+        json.dump(streamlit_oracle.snapshot(), handle)
+
+atexit.register(_dump)
+"""
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Path]:
+    """A directory for a sitecustomize that dumps the config of a real `streamlit run` at exit."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_SITECUSTOMIZE.format(tests=str(TESTS)))
+    yield hook
+
+
+@pytest.mark.slow
+def test_oracle_matches_a_real_streamlit_run(
+    streamlit_python: Path, tmp_path: Path, served: Path
+) -> None:
+    """The oracle resolves what a real `streamlit run` server process holds once it serves."""
+    port = _free_port()
+    script_file = ConfigText(b"[runner]\nfastReruns = false\n", {"runner.fastReruns": 2})
+    scenario = Scenario(
+        cwd_is_home=False,
+        script="subdir",
+        files={
+            "home": ConfigText(b'[theme]\nprimaryColor = "#123456"\n', {}),
+            "project": ConfigText(
+                b'runner.enforceSerializableSessionState = "false"\n[server]\nmaxUploadSize = 9\n',
+                {},
+            ),
+            "script": script_file,
+        },
+        env={"STREAMLIT_RUN_SERVER_MAXUPLOADSIZE": "7", "STREAMLIT_SERVER_ADDRESS": "127.0.0.1"},
+        flags=(
+            ("server.port", str(port)),
+            ("server.headless", "true"),
+            ("browser.gatherUsageStats", "false"),
+        ),
+    )
+    layout = materialize(scenario, tmp_path / "s")
+    oracle = run_oracle(streamlit_python, scenario, layout)
+    assert oracle["status"] == "ok", oracle
+
+    dump = tmp_path / "dump.json"
+    env = {**_base_env(layout), **scenario.env, "PYTHONPATH": str(served), "STC_DUMP": str(dump)}
+    server = subprocess.Popen(
+        [
+            str(streamlit_python),
+            "-m",
+            "streamlit",
+            "run",
+            str(layout.streamlit_script),
+            *scenario.flag_args(),
+        ],
+        cwd=layout.project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.communicate()[0]
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "streamlit run did not become healthy"
+                time.sleep(0.2)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=30)[0]
+    served_options = json.loads(dump.read_text(encoding="utf-8"))
+    # Once bound, the server records the port it got as set by "<streamlit>" itself: same value,
+    # a runtime write after loading, not part of resolution.
+    for key, option in served_options.items():
+        if option["where_defined"] == "<streamlit>":
+            assert option["value"] == oracle["options"][key]["value"], key
+            option["where_defined"] = oracle["options"][key]["where_defined"]
+    assert served_options == oracle["options"], output
+    # Precedence as users see it: env beats the project file, the script-level file counts (1.67).
+    assert served_options["server.maxUploadSize"]["value"] == 7
+    assert served_options["runner.enforceSerializableSessionState"]["value"] == "false"
