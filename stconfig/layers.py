@@ -8,8 +8,10 @@ Files are parsed with `tomllib`, as Streamlit parses them, and walked the way St
 from __future__ import annotations
 
 import bisect
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +33,17 @@ class _KeyLineScanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self.newlines = [i for i, char in enumerate(text) if char == "\n"]
-        self.lines: dict[KeyPath, int] = {}
+        self.offsets: dict[KeyPath, int] = {}
 
-    def line_at(self, pos: int) -> int:
-        return bisect.bisect_left(self.newlines, pos) + 1
+    def position(self, pos: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset."""
+        line = bisect.bisect_left(self.newlines, pos)
+        return line + 1, pos - (self.newlines[line - 1] + 1 if line else 0) + 1
 
     def record(self, path: KeyPath, pos: int) -> None:
-        line = self.line_at(pos)
         # `a.b.c = 1` and `[a.b]` also define the tables a and a.b, first seen on this line.
         for end in range(1, len(path) + 1):
-            self.lines.setdefault(path[:end], line)
+            self.offsets.setdefault(path[:end], pos)
 
     def scan(self) -> dict[KeyPath, int]:
         text, i = self.text, 0
@@ -48,7 +51,7 @@ class _KeyLineScanner:
         while True:
             i = self._skip_blank(i, newlines=True)
             if i >= len(text):
-                return self.lines
+                return self.offsets
             if text[i] == "[":
                 array = text.startswith("[[", i)
                 start = i
@@ -165,17 +168,40 @@ def _escaped(text: str, quote_pos: int) -> bool:
     return backslashes % 2 == 1
 
 
+def key_positions(text: str) -> dict[KeyPath, tuple[int, int]]:
+    """(line, column) of each key path (tables, dotted keys, inline-table keys) in valid TOML."""
+    scanner = _KeyLineScanner(text)
+    return {path: scanner.position(pos) for path, pos in scanner.scan().items()}
+
+
 def key_lines(text: str) -> dict[KeyPath, int]:
     """Line of each key path (tables, dotted keys, inline-table keys) in valid TOML text."""
-    return _KeyLineScanner(text).scan()
+    return {path: line for path, (line, _) in key_positions(text).items()}
 
 
-class _FileProblem(Exception):
-    """Why Streamlit would skip this file or refuse to start."""
+class FileProblem(Exception):
+    """Why Streamlit would skip this file or refuse to start; `code` names the kind for `check`."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        key_path: KeyPath | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.key_path = key_path
+        self.line = line
+        self.column = column
 
 
-def _walk(parsed: Mapping[str, Any], catalog: Catalog) -> Iterable[tuple[str, KeyPath, Value]]:
-    """(option key, key path, value) in Streamlit's order, raising _FileProblem where it fails."""
+def walk_sections(
+    parsed: Mapping[str, Any], catalog: Catalog
+) -> Iterable[tuple[str, KeyPath, Value]]:
+    """(option key, key path, value) in Streamlit's order, raising FileProblem where it fails."""
     # Versions before theme sub-sections (1.40) read [theme.sidebar] as an unknown key.
     nesting = any(section != "theme" for section in catalog.theme_sections)
 
@@ -183,17 +209,21 @@ def _walk(parsed: Mapping[str, Any], catalog: Catalog) -> Iterable[tuple[str, Ke
         section_path: str, path: KeyPath, data: Any
     ) -> Iterable[tuple[str, KeyPath, Value]]:
         if not isinstance(data, dict):
-            raise _FileProblem(
+            raise FileProblem(
                 f"{'.'.join(path)!r} is not a table: Streamlit fails to start "
-                "(every option must sit under a [section])"
+                "(every option must sit under a [section])",
+                code="top-level-key",
+                key_path=path,
             )
         for name, value in data.items():
             key = f"{section_path}.{name}"
             if nesting and section_path.startswith("theme") and name in _THEME_CATEGORIES:
                 if "theme" + key[key.index(".") :] not in catalog.theme_sections:
-                    raise _FileProblem(
+                    raise FileProblem(
                         f"[{key}] is not a valid theme section: Streamlit fails to start "
-                        f"(valid: {', '.join(catalog.theme_sections)})"
+                        f"(valid: {', '.join(catalog.theme_sections)})",
+                        code="theme-section",
+                        key_path=(*path, name),
                     )
                 yield from section(key, (*path, name), value)
             else:
@@ -203,7 +233,7 @@ def _walk(parsed: Mapping[str, Any], catalog: Catalog) -> Iterable[tuple[str, Ke
         yield from section(name, (name,), data)
 
 
-def _expand_env_ref(value: Value, env: Mapping[str, str]) -> tuple[Value, str | None]:
+def expand_env_ref(value: Value, env: Mapping[str, str]) -> tuple[Value, str | None]:
     """Streamlit's `"env:NAME"`: the env var's value, tried as int then float; kept if unset."""
     if not (isinstance(value, str) and value.startswith(_ENV_PREFIX)):
         return value, None
@@ -227,16 +257,52 @@ _CONSEQUENCE = {
 
 
 def decode_config_bytes(data: bytes, catalog: Catalog) -> str:
-    """The text Streamlit would parse, or _FileProblem for a BOM or bytes that are not UTF-8."""
+    """The text Streamlit would parse, or FileProblem for a BOM or bytes that are not UTF-8."""
     if data.startswith(_BOM):
         if catalog.bom in _CONSEQUENCE:
-            raise _FileProblem(f"starts with a UTF-8 BOM: {_CONSEQUENCE[catalog.bom]}")
+            raise FileProblem(
+                f"starts with a UTF-8 BOM: {_CONSEQUENCE[catalog.bom]}",
+                code="bom",
+                line=1,
+                column=1,
+            )
         data = data[len(_BOM) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _FileProblem(
-            f"not valid UTF-8 (byte {error.start}): Streamlit fails to start"
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        raise FileProblem(
+            f"not valid UTF-8 (byte {error.start}): Streamlit fails to start",
+            code="not-utf8",
+            line=data.count(b"\n", 0, error.start) + 1,
+            column=error.start - line_start + 1,
+        ) from None
+
+
+# tomllib (3.11-3.13) puts the position only in the message; 3.14 also sets lineno/colno.
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+
+
+def parse_toml(text: str, catalog: Catalog) -> dict[str, Any]:
+    """tomllib's parse, or FileProblem with the syntax error's line and column."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        reason = str(error)
+        line: int | None = getattr(error, "lineno", None)
+        column: int | None = getattr(error, "colno", None)
+        if (found := _TOML_POSITION.search(reason)) is not None:
+            line, column = int(found[1]), int(found[2])
+        elif _TOML_AT_END.search(reason) is not None:
+            line = text.count("\n") + 1
+            column = len(text) - (text.rfind("\n") + 1) + 1
+        consequence = _CONSEQUENCE["fatal" if catalog.broken_file_fatal else "skipped"]
+        raise FileProblem(
+            f"TOML syntax error: {error}: {consequence}",
+            code="toml-syntax",
+            line=line,
+            column=column,
         ) from None
 
 
@@ -258,20 +324,16 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
             return layer
         layer.exists = True
         if not path.is_file():
-            raise _FileProblem("is not a regular file: Streamlit fails to start")
+            raise FileProblem("is not a regular file: Streamlit fails to start", code="not-a-file")
         data = path.read_bytes()
         glued = _bom_glued_to_key(data, catalog)
         text = decode_config_bytes(data[len(_BOM) :] if glued else data, catalog)
-        try:
-            parsed = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            consequence = _CONSEQUENCE["fatal" if catalog.broken_file_fatal else "skipped"]
-            raise _FileProblem(f"TOML syntax error: {error}: {consequence}") from None
+        parsed = parse_toml(text, catalog)
         if glued:
             first = next(iter(parsed))
             parsed = {("\ufeff" + k if k == first else k): v for k, v in parsed.items()}
-        entries = list(_walk(parsed, catalog))
-    except _FileProblem as problem:
+        entries = list(walk_sections(parsed, catalog))
+    except FileProblem as problem:
         layer.error = str(problem)
         return layer
     except OSError as error:
@@ -280,29 +342,44 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
 
     lines = key_lines(text)
     for key, key_path, raw_value in entries:
-        value, env_ref = _expand_env_ref(raw_value, env)
+        value, env_ref = expand_env_ref(raw_value, env)
         source = Source(scope, path=path, line=lines.get(key_path), env_ref=env_ref)
         target = layer.settings if key in catalog.options else layer.unknown
         target[key] = Setting(key, value, source)
     return layer
 
 
-def read_env_layer(catalog: Catalog, env: Mapping[str, str]) -> Layer:
+@dataclass(frozen=True)
+class EnvProblem:
+    """A `STREAMLIT_*` variable `streamlit run` would reject."""
+
+    name: str
+    key: str
+    message: str
+    hint: str | None = None
+
+
+def scan_env(
+    catalog: Catalog, env: Mapping[str, str]
+) -> tuple[dict[str, Setting], list[EnvProblem]]:
     """`STREAMLIT_*` variables as `streamlit run` reads them: sensitive ones by Streamlit
     directly, the others through click (explicit name first, then `STREAMLIT_RUN_...`)."""
-    layer = Layer(scope=Scope.ENV)
-    problems: list[str] = []
+    settings: dict[str, Setting] = {}
+    problems: list[EnvProblem] = []
     for spec in catalog:
         if spec.sensitive:
             raw = env.get(spec.env_var)
             if raw is not None:
-                layer.settings[spec.key] = Setting(
-                    spec.key, raw, Source(Scope.ENV, name=spec.env_var)
-                )
+                settings[spec.key] = Setting(spec.key, raw, Source(Scope.ENV, name=spec.env_var))
             if env.get(spec.auto_env_var):
                 problems.append(
-                    f"{spec.auto_env_var} is set: `streamlit run` refuses to take "
-                    f"{spec.key} from the command line; use {spec.env_var}"
+                    EnvProblem(
+                        spec.auto_env_var,
+                        spec.key,
+                        f"{spec.auto_env_var} is set: `streamlit run` refuses to take "
+                        f"{spec.key} from the command line; use {spec.env_var}",
+                        hint=f"rename it to {spec.env_var}",
+                    )
                 )
             continue
         name = spec.env_var if env.get(spec.env_var) else spec.auto_env_var
@@ -312,12 +389,27 @@ def read_env_layer(catalog: Catalog, env: Mapping[str, str]) -> Layer:
         try:
             value = parse_click(spec, raw, from_env=True)
         except InvalidValueError as error:
-            problems.append(f"{name}={raw!r}: {error.message}: `streamlit run` exits with an error")
+            problems.append(
+                EnvProblem(
+                    name,
+                    spec.key,
+                    f"{name}={raw!r}: {error.message}: `streamlit run` exits with an error",
+                    hint=error.hint,
+                )
+            )
             continue
         if value is not None:
-            layer.settings[spec.key] = Setting(spec.key, value, Source(Scope.ENV, name=name))
-    layer.error = "; ".join(problems) or None
-    return layer
+            settings[spec.key] = Setting(spec.key, value, Source(Scope.ENV, name=name))
+    return settings, problems
+
+
+def read_env_layer(catalog: Catalog, env: Mapping[str, str]) -> Layer:
+    settings, problems = scan_env(catalog, env)
+    return Layer(
+        scope=Scope.ENV,
+        settings=settings,
+        error="; ".join(problem.message for problem in problems) or None,
+    )
 
 
 def read_flag_layer(catalog: Catalog, flags: Sequence[str]) -> Layer:
