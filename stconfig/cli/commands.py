@@ -1,6 +1,7 @@
 """The full Typer app: importing each command module registers its commands on `app`."""
 
 from stconfig.cli import (
+    check,  # noqa: F401
     probe,  # noqa: F401
     read,  # noqa: F401
 )

@@ -1,0 +1,404 @@
+"""Validate config files and the environment against what Streamlit does with them.
+
+Findings are data (severity, place, key, message, hint), never printed here. Files are read with the
+same steps as the read side (`layers`): decode, `tomllib`, Streamlit's section walk, `env:` refs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Literal
+
+from stconfig.catalog import Catalog, OptionSpec
+from stconfig.errors import ConfigFileError, InvalidValueError
+from stconfig.layers import (
+    FileProblem,
+    KeyPath,
+    decode_config_bytes,
+    expand_env_ref,
+    key_positions,
+    parse_toml,
+    scan_env,
+    walk_sections,
+)
+from stconfig.locate import file_layer_paths, parent_with_config_dir
+from stconfig.model import Value
+from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
+
+Severity = Literal["error", "warning"]
+
+_BOM = b"\xef\xbb\xbf"
+_TOML_POSITION = re.compile(r" \((?:at line \d+, column \d+|at end of document)\)")
+_SYNTAX_HINTS = (
+    ("Cannot overwrite a value", "each key may appear once: delete or merge the repeated one"),
+    ("Cannot declare", "each table may appear once: merge the repeated [table] into the first"),
+    ("Invalid value", 'quote strings (base = "dark"); write booleans as true/false in lower case'),
+    ("Unterminated string", "close the string with the quote it opened with"),
+)
+_RENAMED = re.compile(r"(?:replaced by|renamed to) ([A-Za-z0-9_.]+[A-Za-z0-9_])")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: where it is, how bad, what Streamlit does about it, and what to do."""
+
+    severity: Severity
+    code: str  # stable kind: toml-syntax, duplicate-key, bom, unknown-key, wrong-type, ...
+    message: str
+    hint: str
+    file: Path | None = None
+    line: int | None = None
+    column: int | None = None
+    key: str | None = None
+    env_var: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "file": None if self.file is None else str(self.file),
+            "line": self.line,
+            "column": self.column,
+            "key": self.key,
+            "env_var": self.env_var,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """What was checked and what was found, in file order then line order."""
+
+    files: tuple[Path, ...]
+    env_checked: bool
+    findings: tuple[Finding, ...]
+    streamlit_version: str | None
+    catalog_version: str
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    def failed(self, strict: bool = False) -> bool:
+        return self.errors > 0 or (strict and self.warnings > 0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "streamlit_version": self.streamlit_version,
+            "catalog_version": self.catalog_version,
+            "files": [str(path) for path in self.files],
+            "env_checked": self.env_checked,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "findings": [finding.to_json() for finding in self.findings],
+        }
+
+
+def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
+    """Every problem in one config file's bytes."""
+    findings: list[Finding] = []
+
+    def problem(error: FileProblem, code: str, hint: str, key: str | None = None) -> None:
+        message = _TOML_POSITION.sub("", str(error))
+        findings.append(
+            Finding("error", code, message, hint, path, error.line, error.column, key=key)
+        )
+
+    try:
+        text = decode_config_bytes(data, catalog)
+    except FileProblem as error:
+        if error.code != "bom":
+            problem(error, error.code, "save the file as UTF-8")
+            return findings
+        problem(error, "bom", "save the file as UTF-8 without a BOM (delete its first 3 bytes)")
+        # Report the rest too, so that one round of fixes is enough.
+        text = decode_config_bytes(data[len(_BOM) :], catalog)
+    try:
+        parsed = parse_toml(text, catalog)
+    except FileProblem as error:
+        reason = str(error)
+        hint = next(
+            (hint for start, hint in _SYNTAX_HINTS if f"error: {start}" in reason),
+            "fix the TOML syntax there (https://toml.io)",
+        )
+        duplicate = "Cannot overwrite" in reason or "Cannot declare" in reason
+        problem(error, "duplicate-key" if duplicate else "toml-syntax", hint)
+        return findings
+
+    positions = key_positions(text)
+    for name, data_ in parsed.items():
+        try:
+            # One section at a time: a broken one is reported and the others are still checked.
+            entries = list(walk_sections({name: data_}, catalog))
+        except FileProblem as error:
+            line, column = positions.get(error.key_path or (name,), (None, None))
+            located = FileProblem(str(error), code=error.code, line=line, column=column)
+            dotted = ".".join(error.key_path or (name,))
+            problem(located, error.code, _section_hint(error, catalog), dotted)
+            continue
+        for key, key_path, raw in entries:
+            line, column = positions.get(key_path, (None, None))
+            for severity, code, message, hint in _key_findings(key, key_path, raw, catalog, env):
+                findings.append(Finding(severity, code, message, hint, path, line, column, key))
+    return findings
+
+
+def _section_hint(error: FileProblem, catalog: Catalog) -> str:
+    path = error.key_path or ()
+    if error.code == "theme-section":
+        swapped = ".".join(("theme", *reversed(path[1:])))
+        if swapped in catalog.theme_sections:
+            return f"did you mean [{swapped}]?"
+        return "use one of " + ", ".join(f"[{s}]" for s in catalog.theme_sections)
+    name = path[-1] if path else ""
+    homes = sorted({spec.section for spec in catalog if spec.name == name})
+    if homes:
+        return f"move it under [{homes[0]}]" + (
+            f" (or {', '.join(f'[{h}]' for h in homes[1:])})" if len(homes) > 1 else ""
+        )
+    return "put it under its [section], e.g. [server] for port"
+
+
+def _key_findings(
+    key: str, key_path: KeyPath, raw: Value, catalog: Catalog, env: Mapping[str, str]
+) -> Iterable[tuple[Severity, str, str, str]]:
+    spec = catalog.get(key)
+    if spec is None:
+        note = catalog.removed_note(key)
+        if note is not None:
+            found = _RENAMED.search(note)
+            hint = f"use {found[1]} instead" if found else "delete the line"
+            message = f"{key} is no longer a Streamlit option ({note}): Streamlit ignores it"
+            yield "warning", "removed-key", message, hint
+            return
+        suggestions = catalog.suggest(key)
+        if suggestions:
+            hint = "did you mean " + " or ".join(suggestions) + "?"
+        elif key.split(".")[0] in catalog.sections:
+            hint = f"see `stconfig options {key.split('.')[0]}` for its keys"
+        else:
+            hint = "see `stconfig options` for the valid keys"
+        yield "error", "unknown-key", f"unknown option {key}: Streamlit ignores it", hint
+        return
+    if spec.deprecated:
+        yield "warning", "deprecated", f"{key} is deprecated", f"see `stconfig describe {key}`"
+    value, env_ref = expand_env_ref(raw, env)
+    if isinstance(raw, str) and raw.startswith("env:") and env_ref is None:
+        return  # the variable is not set here; where Streamlit runs it may be
+    via = f" (from env:{env_ref})" if env_ref else ""
+    type_problem = _type_problem(spec, key_path[-1], value)
+    if type_problem is not None:
+        message, hint = type_problem
+        severity: Severity = "warning" if spec.type == "str" else "error"
+        yield severity, "wrong-type", message + via, hint
+        return
+    allowed = _allowed_problem(spec, value)
+    if allowed is not None:
+        yield "error", "not-allowed", allowed + via, "use one of " + ", ".join(spec.allowed or ())
+
+
+def _toml_kind(value: Value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, datetime | date | time):
+        return "a date/time"
+    return type(value).__name__
+
+
+def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] | None:
+    """(message, hint) when Streamlit would store a value of another type than the option's."""
+    if spec.multiple:
+        # Streamlit declares no element type for list options; only the list itself is checked.
+        if isinstance(value, list):
+            return None
+        return (
+            f"{spec.key} is a list option, not {_toml_kind(value)}",
+            f"write a TOML array: {name} = [{_literal(value)}]",
+        )
+    if spec.type == "bool":
+        if isinstance(value, bool):
+            return None
+        truth = "true" if value else "false"
+        message = f"{spec.key} is {_toml_kind(value)} {_literal(value)}, not a boolean: "
+        message += f"Streamlit treats it as {truth}"
+        if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+            word = "true" if value.strip().lower() in TRUE_WORDS else "false"
+            return message, f"write {name} = {word} without quotes"
+        return message, f"write {name} = true or {name} = false"
+    if spec.type in ("int", "float"):
+        numeric = isinstance(value, int) and not isinstance(value, bool)
+        if numeric or (spec.type == "float" and isinstance(value, float)):
+            return None
+        wanted = "an integer" if spec.type == "int" else "a number"
+        message = f"{spec.key} takes {wanted}, not {_toml_kind(value)} {_literal(value)}"
+        if isinstance(value, str):
+            try:
+                number = int(value) if spec.type == "int" else float(value)
+            except ValueError:
+                pass
+            else:
+                return message, f"write {name} = {number} without quotes"
+        return message, f"write {name} = <{wanted.split()[-1]}>, e.g. {name} = {spec.default}"
+    return None
+
+
+def _allowed_problem(spec: OptionSpec, value: Value) -> str | None:
+    if spec.allowed is None:
+        return None
+    # A TOML boolean reaches Streamlit as a bool; client.showErrorLinks accepts true/false.
+    text = to_text(value) if isinstance(value, bool) else value
+    if not isinstance(text, str):
+        return f"{spec.key} takes one of {', '.join(spec.allowed)}, not {_literal(value)}"
+    try:
+        check_allowed(spec, text)
+    except InvalidValueError as error:
+        return error.message
+    return None
+
+
+def _literal(value: Value) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return to_text(value)
+
+
+def check_env(catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
+    """`STREAMLIT_*` variables `streamlit run` would reject, and names that look like typos."""
+    _, problems = scan_env(catalog, env)
+    findings = [
+        Finding(
+            "error",
+            "env-invalid",
+            problem.message,
+            problem.hint or f"fix or unset {problem.name}",
+            key=problem.key,
+            env_var=problem.name,
+        )
+        for problem in problems
+    ]
+    known = {spec.env_var: spec.key for spec in catalog} | {
+        spec.auto_env_var: spec.key for spec in catalog
+    }
+    for name in sorted(env):
+        if not name.startswith("STREAMLIT_") or name in known:
+            continue
+        import difflib  # only a stray STREAMLIT_* variable pays for it
+
+        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.85)
+        # Streamlit itself reads a few other STREAMLIT_* names: only near-misses are reported.
+        if close:
+            findings.append(
+                Finding(
+                    "warning",
+                    "unknown-env",
+                    f"{name} is not a Streamlit option variable: Streamlit ignores it",
+                    f"did you mean {close[0]} ({known[close[0]]})?",
+                    env_var=name,
+                )
+            )
+    return findings
+
+
+def read_config_bytes(path: Path) -> bytes:
+    """A file named on the command line: its bytes, or ConfigFileError (exit 3)."""
+    if not path.exists():
+        raise ConfigFileError(path, "no such file")
+    if path.is_dir():
+        raise ConfigFileError(path, "is a directory, not a config file")
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ConfigFileError(path, f"cannot be read: {error.strerror or error}") from None
+
+
+def check_files(paths: Sequence[Path], catalog: Catalog, env: Mapping[str, str]) -> Report:
+    """Check the files given (each must exist and be readable)."""
+    absolute = tuple(Path(os.path.abspath(path)) for path in paths)
+    findings = [
+        finding
+        for path in absolute
+        for finding in check_bytes(read_config_bytes(path), path, catalog, env)
+    ]
+    return _report(absolute, False, findings, catalog)
+
+
+def check_layers(
+    home: Path,
+    project_dir: Path,
+    script: Path | None,
+    catalog: Catalog,
+    env: Mapping[str, str],
+    *,
+    use_env: bool = True,
+) -> Report:
+    """Check every config file Streamlit would read here, and the environment unless told not to."""
+    findings: list[Finding] = []
+    checked: list[Path] = []
+    for layer in file_layer_paths(home, project_dir, script, catalog.reads_script_config):
+        path = layer.path
+        if not path.exists():
+            continue
+        checked.append(path)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            reason = "is a directory" if path.is_dir() else error.strerror or str(error)
+            findings.append(
+                Finding(
+                    "error",
+                    "unreadable",
+                    f"{layer.scope.value} config cannot be read ({reason}): "
+                    "Streamlit fails to start",
+                    "make it a readable file, or remove it",
+                    path,
+                )
+            )
+            continue
+        findings.extend(check_bytes(data, path, catalog, env))
+    parent = parent_with_config_dir(project_dir, home)
+    if parent is not None:
+        findings.append(
+            Finding(
+                "warning",
+                "parent-config-dir",
+                f"{parent / '.streamlit'} is in a parent directory: Streamlit run from "
+                f"{project_dir} does not read it",
+                f"run from {parent} (or pass -C {parent}), or move the file here",
+                parent / ".streamlit",
+            )
+        )
+    if use_env:
+        findings.extend(check_env(catalog, env))
+    return _report(tuple(checked), use_env, findings, catalog)
+
+
+def _report(
+    files: tuple[Path, ...], env_checked: bool, findings: list[Finding], catalog: Catalog
+) -> Report:
+    return Report(
+        files=files,
+        env_checked=env_checked,
+        findings=tuple(findings),
+        streamlit_version=catalog.streamlit_version,
+        catalog_version=catalog.data_version,
+    )
