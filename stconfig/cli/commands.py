@@ -2,6 +2,7 @@
 
 from stconfig.cli import (
     check,  # noqa: F401
+    completion,  # noqa: F401
     probe,  # noqa: F401
     read,  # noqa: F401
 )

@@ -21,13 +21,18 @@ from stconfig.cli.app import (
     ScriptOption,
     app,
 )
+from stconfig.cli.completion import complete_key, complete_key_or_section
 
 
 @app.command()
 def show(
     keys: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[KEY_OR_SECTION]...", help="Only these options or sections."),
+        typer.Argument(
+            metavar="[KEY_OR_SECTION]...",
+            help="Only these options or sections.",
+            autocompletion=complete_key_or_section,
+        ),
     ] = None,
     all_: Annotated[bool, typer.Option(*opts.ALL.names, help=opts.ALL.help)] = False,
     layers: Annotated[bool, typer.Option(*opts.LAYERS.names, help=opts.LAYERS.help)] = False,
@@ -60,7 +65,9 @@ def show(
 
 @app.command()
 def get(
-    key: Annotated[str, typer.Argument(help="Option key, e.g. server.port.")],
+    key: Annotated[
+        str, typer.Argument(help="Option key, e.g. server.port.", autocompletion=complete_key)
+    ],
     show_origin: Annotated[
         bool, typer.Option(*opts.SHOW_ORIGIN.names, help=opts.SHOW_ORIGIN.help)
     ] = False,
@@ -133,7 +140,7 @@ def options(
 
 @app.command()
 def describe(
-    key: Annotated[str, typer.Argument(help="Option key.")],
+    key: Annotated[str, typer.Argument(help="Option key.", autocompletion=complete_key)],
     json_: JsonOption = False,
     project_dir: ProjectDirOption = None,
 ) -> int:
