@@ -333,13 +333,11 @@ def read_config_bytes(path: Path) -> bytes:
 
 def check_files(paths: Sequence[Path], catalog: Catalog, env: Mapping[str, str]) -> Report:
     """Check the files given (each must exist and be readable)."""
-    absolute = tuple(Path(os.path.abspath(path)) for path in paths)
+    contents = [(Path(os.path.abspath(path)), read_config_bytes(path)) for path in paths]
     findings = [
-        finding
-        for path in absolute
-        for finding in check_bytes(read_config_bytes(path), path, catalog, env)
+        finding for path, data in contents for finding in check_bytes(data, path, catalog, env)
     ]
-    return _report(absolute, False, findings, catalog)
+    return _report(tuple(path for path, _ in contents), False, findings, catalog)
 
 
 def check_layers(
