@@ -102,7 +102,7 @@ def check(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[FILE]...",
+            metavar="FILE",
             help="Config files to check (default: every layer's file, and the environment).",
             show_default=False,
         ),
@@ -114,12 +114,13 @@ def check(
     no_env: NoEnvOption = False,
     quiet: QuietOption = False,
 ) -> int:
-    """Validate config as Streamlit would read it: exit 1 on any error (warnings pass).
+    """Validate config as Streamlit reads it: exit 1 on errors, not warnings.
 
-    Checks TOML syntax and duplicate keys (file:line:col), encoding and BOM, keys outside a
-    table, unknown keys (did you mean?), removed keys, wrong types (a string "false" for a
-    bool is true to Streamlit), values outside an option's allowed set, theme sections, and
-    STREAMLIT_* variables `streamlit run` would reject. A FILE that does not exist: exit 3.
+    Default: every layer's file and the STREAMLIT_* environment. Checks TOML
+    syntax and duplicate keys (file:line:col), UTF-8 and BOM, keys outside a
+    table, theme sections, unknown keys (did you mean?), removed keys, types
+    (a string "false" for a bool is true to Streamlit), allowed values, and
+    env values `streamlit run` rejects. A FILE that does not exist: exit 3.
 
     Example: stconfig check --strict .streamlit/config.toml
     """
@@ -188,8 +189,8 @@ def edit(
 ) -> int:
     """Open the target config file in $VISUAL or $EDITOR, then check it.
 
-    The target is the project file unless --global, --script-dir or --file says otherwise;
-    it is created when missing (and removed again if you leave it empty). Exit 1 when the
+    The project file unless --global, --script-dir or --file says otherwise;
+    created when missing (and removed again if left empty). Exit 1 when the
     check finds errors.
 
     Example: EDITOR="code --wait" stconfig edit --global

@@ -130,13 +130,14 @@ def complete_value(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
 def completion(
     shell: Annotated[Shell, typer.Argument(help="bash, zsh, fish or powershell.")],
 ) -> int:
-    """Print the shell completion script: commands, options, option keys and their values.
+    """Print the completion script: commands, options, option keys, values.
 
-    bash:  echo 'eval "$(stconfig completion bash)"' >> ~/.bashrc
-    zsh:   stconfig completion zsh > ~/.zfunc/_stconfig  (with fpath+=~/.zfunc before compinit)
-    fish:  stconfig completion fish > ~/.config/fish/completions/stconfig.fish
+    bash: eval "$(stconfig completion bash)" in ~/.bashrc
+    zsh:  stconfig completion zsh > ~/.zfunc/_stconfig, with
+          fpath+=~/.zfunc before compinit in ~/.zshrc
+    fish: stconfig completion fish > ~/.config/fish/completions/stconfig.fish
 
-    Example: stconfig completion bash > ~/.local/share/bash-completion/completions/stconfig
+    Example: stconfig completion bash >> ~/.bashrc
     """
     emit(completion_script(shell).rstrip("\n"))
     return ExitCode.OK
