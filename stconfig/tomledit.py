@@ -1,0 +1,711 @@
+"""All TOML writing: strict parsing, format-preserving set/unset of one key, atomic locked saves.
+
+Edits are splices of the original text at positions a scanner computes, so every byte outside the
+key's own line stays as it was; each result is re-parsed with `tomllib` (what Streamlit reads with)
+and must equal the original data plus the change, or nothing is written.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import re
+import stat
+import time
+import tomllib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import tomlkit
+
+from stconfig.errors import ConfigFileError, UsageError
+from stconfig.model import Value
+
+KeyPath = tuple[str, ...]
+
+LOCK_TIMEOUT = 5.0  # seconds a writer waits for another one's lock before giving up
+_BOM = b"\xef\xbb\xbf"
+_OPTION_PART = re.compile(r"[A-Za-z0-9_]+")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_WS = re.compile(r"[ \t]*")
+_NEWLINE = re.compile(r"\r?\n")
+_COMMENT = re.compile(r"#[^\r\n]*")
+_FILLER = re.compile(r"(?:[ \t\r\n]|#[^\r\n]*)*")  # whitespace, newlines and comments in arrays
+_BASIC = re.compile(r'"(?:[^"\\\r\n]|\\.)*"')
+_LITERAL = re.compile(r"'[^'\r\n]*'")
+_LITERAL_SAFE = re.compile(r"[^'\x00-\x08\x0a-\x1f\x7f]*")  # what a 'literal string' can hold
+_ML_BASIC = re.compile(r'"""(?:\\.|[^\\])*?"""(?:""?(?!"))?', re.DOTALL)
+_ML_LITERAL = re.compile(r"'''.*?'''(?:''?(?!'))?", re.DOTALL)
+# A date-time may hold one space (`1979-05-27 07:32:00`); every other scalar ends at a delimiter.
+_SCALAR = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?"
+    r"|[^ \t\r\n,\]\}#]+"
+)
+_PARSE_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+# --- strict reading -------------------------------------------------------------------------
+
+
+def decode(data: bytes, path: Path) -> str:
+    """The file's text, refusing what Streamlit cannot read: a UTF-8 BOM or bytes not UTF-8."""
+    if data.startswith(_BOM):
+        raise ConfigFileError(
+            path,
+            "starts with a UTF-8 byte order mark, which Streamlit cannot parse",
+            line=1,
+            column=1,
+            hint="save the file as UTF-8 without BOM (remove its first three bytes)",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        raise ConfigFileError(
+            path,
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
+            line=data.count(b"\n", 0, error.start) + 1,
+            column=error.start - line_start + 1,
+            hint="save the file as UTF-8; stconfig never rewrites a file it cannot read",
+        ) from None
+
+
+def parse_strict(text: str, path: Path) -> dict[str, Any]:
+    """The document's data as Streamlit's `tomllib` reads it, or ConfigFileError with line and
+    column. tomllib decides: tomlkit accepts some documents (a trailing comma in an inline table)
+    that Streamlit would skip."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        position = _PARSE_POSITION.search(message)
+        line = column = None
+        if position:
+            line, column = int(position.group(1)), int(position.group(2))
+            message = message[: position.start()].rstrip()
+        elif "end of document" in message:
+            line = text.count("\n") + 1
+            column = len(text) - (text.rfind("\n") + 1) + 1
+            message = message.replace("(at end of document)", "").rstrip()
+        raise ConfigFileError(
+            path,
+            f"TOML syntax error: {message}",
+            line=line,
+            column=column,
+            hint="fix it by hand (Streamlit skips a file it cannot parse); "
+            "stconfig never writes a file that does not parse",
+        ) from None
+
+
+def read_document(path: Path) -> str:
+    """The text of an existing config file that parses, or "" when there is none."""
+    real = _real_path(path)
+    try:
+        data = real.read_bytes()
+    except FileNotFoundError:
+        return ""
+    except OSError as error:
+        raise ConfigFileError(path, f"cannot be read: {error.strerror or error}") from None
+    text = decode(data, path)
+    parse_strict(text, path)
+    return text
+
+
+# --- scanning -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    """One `key = value` pair: on its own line, or inside an inline table."""
+
+    path: KeyPath  # absolute key path
+    scope: KeyPath  # the table its key is relative to (header or inline table)
+    start: int  # where its key starts
+    eq: str  # the text between key and value (" = ", "=")
+    value_start: int
+    value_end: int
+    inline: _Inline | None  # the value, when it is an inline table
+    literal: bool  # the value is a 'literal string'
+
+
+@dataclass
+class _Inline:
+    path: KeyPath
+    open: int  # position of "{"
+    close: int  # position of "}"
+    entries: list[_Entry] = field(default_factory=list)
+
+
+@dataclass
+class _Line:
+    """One statement: a blank line, a comment, a table header or a key/value pair (which may span
+    several physical lines), from its first character to past its line ending."""
+
+    kind: Literal["blank", "comment", "header", "entry"]
+    start: int
+    body_end: int  # before the line ending
+    end: int  # after the line ending; == body_end on a last line without one
+    indent: str
+    header: KeyPath | None = None  # for headers
+    array: bool = False  # an [[array of tables]] header
+    commented: bool = False  # a header or entry with a trailing comment
+    entry: _Entry | None = None
+
+
+class _Scanner:
+    """Statements and key positions of a document tomllib has already accepted."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: list[_Line] = []
+        self.inlines: list[_Inline] = []
+        self.aot_count: dict[KeyPath, int] = {}
+
+    def scan(self) -> _Scanner:
+        text, i, n = self.text, 0, len(self.text)
+        scope: KeyPath = ()
+        while i < n:
+            start = i
+            i = _WS.match(text, i).end()  # type: ignore[union-attr]
+            indent = text[start:i]
+            if i >= n or text[i] in "\r\n":
+                self._finish("blank", start, i, indent)
+            elif text[i] == "#":
+                self._finish("comment", start, _COMMENT.match(text, i).end(), indent)  # type: ignore[union-attr]
+            elif text[i] == "[":
+                array = text.startswith("[[", i)
+                path, i = self._key(i + (2 if array else 1))
+                i += 2 if array else 1
+                line = self._finish("header", start, i, indent, header=path, array=array)
+                if array:
+                    # Keys under [[x]] belong to one element; an index keeps them unmatchable.
+                    index = self.aot_count.get(path, 0)
+                    self.aot_count[path] = index + 1
+                    scope = (*path, f"[{index}]")
+                else:
+                    scope = path
+                i = line.end
+                continue
+            else:
+                entry, i = self._entry(i, scope)
+                line = self._finish("entry", start, i, indent, entry=entry)
+            i = self.lines[-1].end
+        return self
+
+    def _finish(self, kind: Any, start: int, i: int, indent: str, **extra: Any) -> _Line:
+        text = self.text
+        after = _WS.match(text, i).end()  # type: ignore[union-attr]
+        commented = text.startswith("#", after)
+        body_end = _COMMENT.match(text, after).end() if commented else after  # type: ignore[union-attr]
+        newline = _NEWLINE.match(text, body_end)
+        end = newline.end() if newline else body_end
+        line = _Line(kind, start, body_end, end, indent, commented=commented, **extra)
+        self.lines.append(line)
+        return line
+
+    def _key(self, i: int) -> tuple[KeyPath, int]:
+        text = self.text
+        parts: list[str] = []
+        while True:
+            i = _WS.match(text, i).end()  # type: ignore[union-attr]
+            match = (_BASIC if text[i] == '"' else _LITERAL if text[i] == "'" else _BARE_KEY).match(
+                text, i
+            )
+            assert match is not None
+            token = match.group()
+            parts.append(tomllib.loads("k = " + token)["k"] if token[0] in "\"'" else token)
+            i = _WS.match(text, match.end()).end()  # type: ignore[union-attr]
+            if text.startswith(".", i):
+                i += 1
+                continue
+            return tuple(parts), i
+
+    def _entry(self, i: int, scope: KeyPath) -> tuple[_Entry, int]:
+        start = i
+        key, i = self._key(i)
+        key_end = i
+        while self.text[key_end - 1] in " \t":
+            key_end -= 1
+        i = _WS.match(self.text, i + 1).end()  # type: ignore[union-attr]
+        path = scope + key
+        value_end, inline = self._value(i, path)
+        literal = self.text.startswith("'", i)
+        eq = self.text[key_end:i]
+        return _Entry(path, scope, start, eq, i, value_end, inline, literal), value_end
+
+    def _value(self, i: int, path: KeyPath) -> tuple[int, _Inline | None]:
+        text = self.text
+        char = text[i]
+        if char == '"':
+            pattern = _ML_BASIC if text.startswith('"""', i) else _BASIC
+            return pattern.match(text, i).end(), None  # type: ignore[union-attr]
+        if char == "'":
+            pattern = _ML_LITERAL if text.startswith("'''", i) else _LITERAL
+            return pattern.match(text, i).end(), None  # type: ignore[union-attr]
+        if char == "[":
+            i += 1
+            while True:
+                i = _FILLER.match(text, i).end()  # type: ignore[union-attr]
+                if text[i] == "]":
+                    return i + 1, None
+                if text[i] == ",":
+                    i += 1
+                    continue
+                # Tables inside arrays are values, never edit targets: no key path.
+                i, _ = self._value(i, (*path, "[]"))
+        if char == "{":
+            inline = _Inline(path, i, -1)
+            self.inlines.append(inline)
+            i += 1
+            while True:
+                i = _FILLER.match(text, i).end()  # type: ignore[union-attr]
+                if text[i] == "}":
+                    inline.close = i
+                    return i + 1, inline
+                if text[i] == ",":
+                    i += 1
+                    continue
+                entry, i = self._entry(i, path)
+                inline.entries.append(entry)
+        return _SCALAR.match(text, i).end(), None  # type: ignore[union-attr]
+
+    def entries(self) -> Iterator[tuple[_Entry, _Line | None]]:
+        """Every entry with its line (None for entries inside inline tables)."""
+        for line in self.lines:
+            if line.entry is not None:
+                yield line.entry, line
+        for inline in self.inlines:
+            for entry in inline.entries:
+                yield entry, None
+
+
+# --- pure edits -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """The document after one edit, where the key is (1-based line), and what it held before."""
+
+    text: str
+    line: int
+    old_value: Value | None  # None: the key was not set
+    changed: bool
+
+
+def check_key(key: Sequence[str]) -> KeyPath:
+    """An option key's parts, refused (exit 2) unless each is made of option-name characters and
+    there is a section: stconfig builds no TOML for anything else."""
+    parts = tuple(key)
+    if len(parts) < 2 or not all(_OPTION_PART.fullmatch(part) for part in parts):
+        raise UsageError(
+            f"{'.'.join(parts)!r} is not an option key",
+            hint="keys look like section.optionName (letters, digits and _ only)",
+        )
+    return parts
+
+
+def render_value(value: Value, *, literal: bool = False) -> str:
+    """A TOML value: booleans, numbers (a float stays a float), strings, arrays of them."""
+    if isinstance(value, str) and literal and _LITERAL_SAFE.fullmatch(value):
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "[" + ", ".join(render_value(item, literal=literal) for item in value) + "]"
+    if not isinstance(value, bool | int | float | str):
+        raise UsageError(f"cannot write a {type(value).__name__} value to TOML")
+    return tomlkit.item(value).as_string()
+
+
+def _render_key(parts: Sequence[str]) -> str:
+    return ".".join(
+        part if _BARE_KEY.fullmatch(part) else tomlkit.item(part).as_string() for part in parts
+    )
+
+
+def _newline(text: str) -> str:
+    """The file's line ending: that of its first line, "\\n" for a one-line file."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+
+
+def _line_number(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _lookup(data: dict[str, Any], path: KeyPath) -> tuple[bool, Any]:
+    node: Any = data
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return False, None
+        node = node[part]
+    return True, node
+
+
+def _check_tables(data: dict[str, Any], table: KeyPath, path: Path | None) -> None:
+    node: Any = data
+    for depth, part in enumerate(table):
+        node = node.get(part) if isinstance(node, dict) else None
+        if node is not None and not isinstance(node, dict):
+            raise ConfigFileError(
+                path or Path("<document>"),
+                f"{'.'.join(table[: depth + 1])} is not a table here, so it cannot hold "
+                f"{'.'.join(table)} keys",
+                hint="edit the file by hand",
+            )
+
+
+def set_in_text(
+    text: str, key: Sequence[str], value: Value, *, path: Path | None = None
+) -> EditResult:
+    """`text` with `key` set to `value`, changing only that key's bytes (or adding one line)."""
+    where = path or Path("<document>")
+    parts = tuple(key)
+    data = parse_strict(text, where)
+    found, old = _lookup(data, parts)
+    scanner = _Scanner(text).scan()
+    if found:
+        if isinstance(old, dict):
+            raise ConfigFileError(where, f"{'.'.join(parts)} is a table, not a value here")
+        entry = next((e for e, _ in scanner.entries() if e.path == parts), None)
+        if entry is None:
+            raise ConfigFileError(
+                where, f"{'.'.join(parts)} is defined in a way stconfig cannot edit"
+            )
+        line = _line_number(text, entry.start)
+        if _same(old, value):
+            return EditResult(text, line, old, changed=False)
+        new_text = (
+            text[: entry.value_start]
+            + render_value(value, literal=entry.literal)
+            + text[entry.value_end :]
+        )
+    else:
+        _check_tables(data, parts[:-1], path)
+        new_text, line = _insert(text, scanner, parts, value)
+    expected = copy.deepcopy(data)
+    node = expected
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+    _verify(new_text, [expected], where, parts)
+    return EditResult(new_text, line, old if found else None, changed=True)
+
+
+def _insert(text: str, scanner: _Scanner, parts: KeyPath, value: Value) -> tuple[str, int]:
+    """Add a key that is not there: into its table, inline table or dotted keys, or a new table."""
+    table, name = parts[:-1], parts[-1]
+    nl = _newline(text)
+    lines = scanner.lines
+    rendered = render_value(value)
+
+    # 1. Its own [table]: after the commented-out `# name = ...` line, else after the last key.
+    for index, line in enumerate(lines):
+        if line.kind == "header" and not line.array and line.header == table:
+            body = _body(lines, index)
+            anchor = next((ln for ln in body if _comments_out(text, ln, name)), None)
+            entries = [ln for ln in body if ln.kind == "entry"]
+            if anchor is None:
+                anchor = entries[-1] if entries else line
+            style = anchor if anchor.kind == "entry" else (entries[0] if entries else None)
+            eq = style.entry.eq if style and style.entry else " = "
+            return _add_line(text, anchor, anchor.indent + name + eq + rendered, nl)
+
+    # 2. An inline table holding the table (or one of its parents): into the deepest one.
+    holders = [i for i in scanner.inlines if table[: len(i.path)] == i.path]
+    if holders:
+        inline = max(holders, key=lambda i: len(i.path))
+        content = _render_key(parts[len(inline.path) :])
+        if inline.entries:
+            last = inline.entries[-1]
+            content = ", " + content + last.eq + rendered
+            return _splice(text, last.value_end, last.value_end, content)
+        inner = _WS.match(text, inline.open + 1).end()  # type: ignore[union-attr]
+        spaced = " " if inner > inline.open + 1 else ""
+        return _splice(text, inner, inner, content + " = " + rendered + spaced)
+
+    # 3. Dotted keys that build the table from a parent's scope: after the closest one.
+    best: tuple[int, int] | None = None
+    for index, line in enumerate(lines):
+        entry = line.entry
+        if (
+            entry is None
+            or len(entry.scope) >= len(table)
+            or table[: len(entry.scope)] != entry.scope
+        ):
+            continue
+        shared = _common(entry.path[:-1], table)
+        if shared > len(entry.scope) and (best is None or shared >= best[0]):
+            best = (shared, index)
+    if best is not None:
+        anchor = lines[best[1]]
+        assert anchor.entry is not None
+        key = _render_key(parts[len(anchor.entry.scope) :])
+        return _add_line(text, anchor, anchor.indent + key + anchor.entry.eq + rendered, nl)
+
+    # 4. A new [table] at the end, after one blank line, before any trailing blank lines.
+    filled = [ln for ln in lines if ln.kind != "blank"]
+    section = "[" + _render_key(table) + "]" + nl + name + " = " + rendered
+    if not filled:
+        return _splice(text, 0, 0, section + nl, line_offset=1)
+    final = filled[-1]
+    if final.end == final.body_end:  # no final newline: keep it that way
+        return _splice(text, final.end, final.end, nl + nl + section, line_offset=3)
+    return _splice(text, final.end, final.end, nl + section + nl, line_offset=2)
+
+
+def _body(lines: list[_Line], header_index: int) -> list[_Line]:
+    body = []
+    for line in lines[header_index + 1 :]:
+        if line.kind == "header":
+            break
+        body.append(line)
+    return body
+
+
+def _comments_out(text: str, line: _Line, name: str) -> bool:
+    if line.kind != "comment":
+        return False
+    return (
+        re.match(r"#+\s*" + re.escape(name) + r"\s*=", text[line.start + len(line.indent) :])
+        is not None
+    )
+
+
+def _common(a: KeyPath, b: KeyPath) -> int:
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def _add_line(text: str, anchor: _Line, content: str, nl: str) -> tuple[str, int]:
+    if anchor.end == anchor.body_end:  # the last line has no line ending
+        return _splice(text, anchor.end, anchor.end, nl + content, line_offset=1)
+    return _splice(text, anchor.end, anchor.end, content + nl, line_offset=0)
+
+
+def _splice(text: str, start: int, end: int, new: str, *, line_offset: int = 0) -> tuple[str, int]:
+    """The text with [start, end) replaced, and the line where `new` starts plus line_offset."""
+    return text[:start] + new + text[end:], _line_number(text, start) + line_offset
+
+
+def unset_in_text(text: str, key: Sequence[str], *, path: Path | None = None) -> EditResult | None:
+    """`text` without `key` (None when it is not set there): its line goes, and its table's header
+    too when nothing, not even a comment, is left under it."""
+    where = path or Path("<document>")
+    parts = tuple(key)
+    data = parse_strict(text, where)
+    found, old = _lookup(data, parts)
+    if not found:
+        return None
+    scanner = _Scanner(text).scan()
+    located = next(((e, ln) for e, ln in scanner.entries() if e.path == parts), None)
+    if located is None:
+        if isinstance(old, dict):
+            raise ConfigFileError(where, f"{'.'.join(parts)} is a table, not a value here")
+        raise ConfigFileError(where, f"{'.'.join(parts)} is defined in a way stconfig cannot edit")
+    entry, own_line = located
+    line_number = _line_number(text, entry.start)
+    if own_line is None:
+        new_text = _unset_inline(text, scanner, entry)
+    else:
+        new_text = _remove_lines(text, scanner.lines, _lines_to_remove(scanner.lines, own_line))
+    expected = copy.deepcopy(data)
+    _, table = _lookup(expected, parts[:-1])
+    del table[parts[-1]]
+    _verify(new_text, _pruned_forms(expected, parts[:-1]), where, parts)
+    return EditResult(new_text, line_number, old, changed=True)
+
+
+def _unset_inline(text: str, scanner: _Scanner, entry: _Entry) -> str:
+    inline = next(i for i in scanner.inlines if entry in i.entries)
+    index = inline.entries.index(entry)
+    if len(inline.entries) == 1:
+        # `{ k = v }` becomes `{ }` and `{k = v}` becomes `{}`, as they were before a set.
+        end = entry.value_end
+        if entry.start > inline.open + 1:
+            end = _WS.match(text, end).end()  # type: ignore[union-attr]
+        return text[: entry.start] + text[end:]
+    if index + 1 < len(inline.entries):
+        return text[: entry.start] + text[inline.entries[index + 1].start :]
+    return text[: inline.entries[index - 1].value_end] + text[entry.value_end :]
+
+
+def _lines_to_remove(lines: list[_Line], own: _Line) -> set[int]:
+    index = lines.index(own)
+    remove = {index}
+    header = next((i for i in range(index - 1, -1, -1) if lines[i].kind == "header"), None)
+    if header is None or lines[header].array or lines[header].commented:
+        return remove
+    body = range(header + 1, len(lines))
+    rest = []
+    for i in body:
+        if lines[i].kind == "header":
+            break
+        if i != index:
+            rest.append(i)
+    if any(lines[i].kind != "blank" for i in rest):
+        return remove
+    remove.add(header)
+    # Take one blank line with the header, so appending a table and removing it again round-trips.
+    if header > 0 and lines[header - 1].kind == "blank":
+        remove.add(header - 1)
+    elif rest and rest[-1] + 1 < len(lines) and lines[rest[0]].kind == "blank":
+        remove.add(rest[0])
+    return remove
+
+
+def _remove_lines(text: str, lines: list[_Line], remove: set[int]) -> str:
+    kept = [text[ln.start : ln.end] for i, ln in enumerate(lines) if i not in remove]
+    last = lines[-1]
+    if len(lines) - 1 in remove and last.end == last.body_end and kept:
+        # The file had no final newline: neither does it now.
+        kept[-1] = kept[-1].rstrip("\r\n")
+    return "".join(kept)
+
+
+def _pruned_forms(expected: dict[str, Any], table: KeyPath) -> list[dict[str, Any]]:
+    """The expected data, and the same with tables emptied by the removal gone with their header."""
+    forms = [expected]
+    current = expected
+    for depth in range(len(table), 0, -1):
+        _, node = _lookup(current, table[:depth])
+        if node:
+            break
+        current = copy.deepcopy(current)
+        _, parent = _lookup(current, table[: depth - 1])
+        del parent[table[depth - 1]]
+        forms.append(current)
+    return forms
+
+
+def _verify(new_text: str, expected: list[dict[str, Any]], where: Path, parts: KeyPath) -> None:
+    try:
+        result = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError:
+        result = None
+    if result is None or not any(_same(result, form) for form in expected):
+        raise ConfigFileError(
+            where,
+            f"stconfig cannot change {'.'.join(parts)} in this file without risking other data",
+            hint="the file is left as it was; edit it by hand (`stconfig edit`)",
+        )
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values of equal types: 1, 1.0 and true are three different TOML values."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+# --- saving ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileEdit:
+    """What `edit_file` did: the file it wrote (a symlink's target), its text before, the edit."""
+
+    path: Path
+    before: str
+    result: EditResult | None  # None: nothing to do (unset of a key that is not there)
+    written: bool
+
+
+def _real_path(path: Path) -> Path:
+    real = Path(os.path.realpath(path))
+    if real.exists() and not real.is_file():
+        raise ConfigFileError(path, "is not a regular file", hint="stconfig edits plain files only")
+    return real
+
+
+def _acquire(lock: Path, timeout: float) -> int:
+    """git's config.lock: the lock file, created exclusively, is also where the new text goes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            if time.monotonic() >= deadline:
+                raise ConfigFileError(
+                    lock,
+                    "is held by another writer",
+                    hint="if no other stconfig is running, a killed one left it: remove it",
+                ) from None
+            time.sleep(0.02)
+        except OSError as error:
+            raise ConfigFileError(lock, f"cannot be created: {error.strerror or error}") from None
+
+
+def edit_file(
+    path: Path,
+    edit: Callable[[str], EditResult | None],
+    *,
+    create: bool = True,
+    timeout: float = LOCK_TIMEOUT,
+) -> FileEdit:
+    """Apply a pure edit to the file under its lock, writing atomically only when it changes.
+
+    The lock is held from the read to the rename, so concurrent writers lose no update.
+    `create`: make the file (and its directory) when missing; otherwise a missing file is an
+    empty document that is never written.
+    """
+    real = _real_path(path)
+    if not real.exists() and not create:
+        return FileEdit(real, "", edit(""), written=False)
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigFileError(
+            real.parent, f"cannot be created: {error.strerror or error}"
+        ) from None
+    lock = real.with_name(real.name + ".lock")
+    fd = _acquire(lock, timeout)
+    renamed = False
+    try:
+        try:
+            data = real.read_bytes()
+            mode: int | None = stat.S_IMODE(os.stat(real).st_mode)
+        except FileNotFoundError:
+            data, mode = b"", None
+        except OSError as error:
+            raise ConfigFileError(path, f"cannot be read: {error.strerror or error}") from None
+        before = decode(data, path)
+        parse_strict(before, path)
+        result = edit(before)
+        if result is None or not result.changed:
+            return FileEdit(real, before, result, written=False)
+        try:
+            os.write(fd, result.text.encode("utf-8"))
+            if mode is not None:
+                os.fchmod(fd, mode)
+            os.fsync(fd)
+            os.replace(lock, real)
+            renamed = True
+            _fsync_dir(real.parent)
+        except OSError as error:
+            raise ConfigFileError(path, f"cannot be written: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+        # Once renamed, the lock name may already be the next writer's lock: leave it alone.
+        if not renamed:
+            lock.unlink(missing_ok=True)
+    return FileEdit(real, before, result, written=True)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
