@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 import pytest
+import typer.main
 from conftest import REPO
 from typer.testing import CliRunner
 
@@ -37,7 +38,7 @@ _ANSI = re.compile(rb"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-B]|[=>
 
 
 def _has_set() -> bool:
-    return "set" in {command.name for command in app.registered_commands}
+    return "set" in typer.main.get_command(app).commands  # type: ignore[attr-defined]
 
 
 # --- the scripts ------------------------------------------------------------------------------
