@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -141,14 +142,16 @@ def assert_edits_hold(text: str) -> int:
     operations += 1
     assert same(tomllib.loads(added.text), _with(data, key, True))
     inserted = _inserted(text, added.text)
-    assert f"{key[-1]} = true" in inserted or f"{key[-1]}=true" in inserted
+    assert re.search(rf"\b{key[-1]}[ \t]*=[ \t]*true", inserted), inserted
     if crlf:
         assert "\n" not in inserted.replace("\r\n", ""), "a new line without the file's CRLF"
     assert key[-1] in added.text.splitlines()[added.line - 1]
     undone = unset_in_text(added.text, key)
     operations += 1
     assert undone is not None
-    assert undone.text == text, "set of a new key then unset did not give the original back"
+    # An empty [table] goes with the key unset from it: the one case that does not round-trip.
+    if not empty_header(text, key[0]):
+        assert undone.text == text, "set of a new key then unset did not give the original back"
 
     leaf = _leaf(data)
     if leaf is not None:
@@ -169,6 +172,18 @@ def assert_edits_hold(text: str) -> int:
         tags = {tag for tag, *_ in _line_changes(text, removed.text)}
         assert tags in ({"delete"}, {"replace"}), tags  # whole lines, or inside an inline table
     return operations
+
+
+def empty_header(text: str, section: str) -> bool:
+    lines = [line.strip() for line in text.splitlines()]
+    if f"[{section}]" not in lines:
+        return False
+    for line in lines[lines.index(f"[{section}]") + 1 :]:
+        if line.startswith("["):
+            break
+        if line:
+            return False
+    return True
 
 
 def _line_changes(before: str, after: str) -> list[tuple[str, int, int, int, int]]:

@@ -1,0 +1,89 @@
+"""tomledit on hypothesis-generated documents: comments, blank lines, dotted keys, inline tables,
+out-of-order tables, commented-out keys, CRLF, no final newline. Same properties as the corpus."""
+
+from __future__ import annotations
+
+import tomllib
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from test_tomledit_corpus import assert_edits_hold, empty_header, same
+
+from stconfig.tomledit import render_value, set_in_text, unset_in_text
+
+SECTIONS = ["runner", "server", "theme", "runner.sub", "theme.light"]
+NAMES = ["a", "b", "enforceSerializableSessionState", "magicEnabled"]
+KEY = ("runner", "enforceSerializableSessionState")
+
+values = st.one_of(
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([0.5, 1.0, -2.25]),
+    st.text(alphabet="ab' \"\\#=é", max_size=4),
+    st.lists(st.integers(0, 3), max_size=3),
+)
+eqs = st.sampled_from([" = ", "=", "  =\t"])
+trailers = st.sampled_from(["", " # note", "  #"])
+indents = st.sampled_from(["", "  "])
+
+
+@st.composite
+def key_lines(draw: st.DrawFn, *, prefix: str = "") -> str:
+    kind = draw(st.sampled_from(["key", "key", "comment", "blank", "commented"]))
+    name = draw(st.sampled_from(NAMES))
+    if kind == "comment":
+        return "#" + draw(st.text(alphabet=" x=", max_size=4))
+    if kind == "blank":
+        return draw(st.sampled_from(["", "  "]))
+    if kind == "commented":
+        return f"# {name} = false"
+    value = render_value(draw(values), literal=draw(st.booleans()))
+    return draw(indents) + prefix + name + draw(eqs) + value + draw(trailers)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    lines: list[str] = []
+    for _ in range(draw(st.integers(0, 2))):  # root: dotted keys and inline tables
+        section = draw(st.sampled_from(SECTIONS))
+        if draw(st.booleans()):
+            lines.append(draw(key_lines(prefix=section + ".")))
+        else:
+            pairs = draw(st.lists(st.sampled_from(NAMES), max_size=2, unique=True))
+            body = ", ".join(f"{n} = {render_value(draw(values))}" for n in pairs)
+            lines.append(f"{section} = {{{' ' + body + ' ' if body else ''}}}")
+    for section in draw(st.lists(st.sampled_from(SECTIONS), max_size=4, unique=True)):
+        lines.append(draw(st.sampled_from(["", "\t"])) + f"[{section}]" + draw(trailers))
+        lines.extend(draw(st.lists(key_lines(), max_size=4)))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(lines) + (newline if lines and draw(st.booleans()) else "")
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        assume(False)
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents())
+def test_generated_documents_keep_their_bytes(text: str) -> None:
+    assert_edits_hold(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents(), values)
+def test_set_then_unset_the_option(text: str, value: object) -> None:
+    data = tomllib.loads(text)
+    runner = data.get("runner", {})
+    had = isinstance(runner, dict) and KEY[1] in runner
+    result = set_in_text(text, KEY, value)
+    after = tomllib.loads(result.text)
+    assert same(after["runner"][KEY[1]], value)
+    assert KEY[1] in result.text.splitlines()[result.line - 1]
+    # An empty [runner] is not round-trip material: its header goes with the key.
+    if not had and not empty_header(text, "runner"):
+        undone = unset_in_text(result.text, KEY)
+        assert undone is not None
+        assert undone.text == text
+    again = set_in_text(result.text, KEY, value)
+    assert not again.changed
