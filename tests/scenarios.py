@@ -83,6 +83,8 @@ class Scenario:
     files: dict[str, ConfigText]  # "home", "project", "script" (project absent when cwd is HOME)
     env: dict[str, str] = field(default_factory=dict)
     flags: tuple[tuple[str, str], ...] = ()
+    relative_script: bool = False  # the script path is given relative to the project dir
+    run_elsewhere: bool = False  # stconfig runs from another directory, with -C
 
     def flag_args(self) -> list[str]:
         """The flags as `streamlit run` takes them."""
@@ -137,6 +139,17 @@ def materialize(scenario: Scenario, root: Path) -> Layout:
 
 # --- values -----------------------------------------------------------------------------------
 
+_TRICKY_STRINGS = [
+    '"a#b"',
+    '"x = y"',
+    '"tab\\there"',
+    '"quote\\"q"',
+    '"\u00e9 \u00fc"',
+    "'[not.a.table]'",
+    '"""\nfirst\nsecond"""',
+    "'''two\nlines'''",
+    '""',
+]
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789./-", min_size=1, max_size=8)
 
 
@@ -158,19 +171,25 @@ def toml_value(draw: st.DrawFn, kind: Kind) -> str:
         # A string "false" stays a (truthy) string: a classic mistake users make.
         return draw(st.sampled_from([word, f'"{word}"']))
     if kind == "int":
-        return str(draw(st.integers(0, 65535)))
+        plain = str(draw(st.integers(0, 65535)))
+        return draw(st.sampled_from([plain, plain, plain, "1_000", "0x10", "+5", "0o17"]))
     if kind == "float":
-        return draw(st.sampled_from(["0.5", "2.0", "1e3", "3.25", "-1.5"]))
+        return draw(st.sampled_from(["0.5", "2.0", "1e3", "3.25", "-1.5", "6.0e-1", "1_0.5"]))
     if kind == "str":
+        if draw(st.integers(0, 3)) == 0:
+            # Text a line scanner could take for a comment, a key, a table or a line end.
+            return draw(st.sampled_from(_TRICKY_STRINGS))
         return draw(_WORD.flatmap(_toml_string))
     items = draw(st.lists(_WORD.flatmap(_toml_string), max_size=3))
+    if items and draw(st.booleans()):
+        return "[\n" + "".join(f"  {item},  # item\n" for item in items) + "]"
     return "[" + ", ".join(items) + "]"
 
 
 @st.composite
 def cli_value(draw: st.DrawFn, kind: Kind, *, allow_invalid: bool = True) -> str:
     """A raw string as an env var or flag gives it to click; sometimes one click rejects."""
-    if allow_invalid and draw(st.integers(0, 11)) == 0:
+    if allow_invalid and draw(st.integers(0, 15)) == 0:
         return draw(
             st.sampled_from(
                 {"bool": ["maybe", "2", "ja"], "int": ["12a", "1.5"], "float": ["abc", "1,5"]}.get(
@@ -213,6 +232,10 @@ def config_text(draw: st.DrawFn, *, allow_defects: bool = True) -> ConfigText:
         section: draw(st.sampled_from(["table", "dotted", "inline", "table_dotted"]))
         for section in order
     }
+    for section in order:
+        # Inline tables stay on one line: multi-line values go under a table header instead.
+        if forms[section] == "inline" and any("\n" in values[k] for k in sections[section]):
+            forms[section] = "table_dotted"
     # (text, keys written on that line); top-level dotted keys and inline tables must come
     # before the first [table] header, or TOML would put them inside that table.
     top: list[tuple[str, list[str]]] = []
@@ -222,9 +245,17 @@ def config_text(draw: st.DrawFn, *, allow_defects: bool = True) -> ConfigText:
         return [
             (line, [])
             for line in draw(
-                st.lists(st.sampled_from(["", "# a comment", "  # indented"]), max_size=2)
+                st.lists(
+                    st.sampled_from(
+                        ["", "# a comment", "  # indented", "# [runner]", "#port = 1", "\t# tab"]
+                    ),
+                    max_size=2,
+                )
             )
         ]
+
+    def header(table: str) -> str:
+        return draw(st.sampled_from([f"[{table}]", f"[ {table} ]", f"[{table}]  # table"]))
 
     def assignment(name: str, key: str) -> str:
         indent = draw(st.sampled_from(["", "", "  "]))
@@ -236,12 +267,13 @@ def config_text(draw: st.DrawFn, *, allow_defects: bool = True) -> ConfigText:
         section_keys = sections[section]
         if form == "dotted":
             for key in section_keys:
-                top += [*noise(), (assignment(key, key), [key])]
+                name = key.replace(".", " . ") if draw(st.integers(0, 4)) == 0 else key
+                top += [*noise(), (assignment(name, key), [key])]
         elif form == "inline":
             inner = ", ".join(f"{key.split('.', 1)[1]} = {values[key]}" for key in section_keys)
             top += [*noise(), (f"{section} = {{ {inner} }}", list(section_keys))]
         elif form == "table_dotted":
-            tables += [*noise(), (f"[{section}]", [])]
+            tables += [*noise(), (header(section), [])]
             for key in section_keys:
                 tables += [*noise(), (assignment(key.split(".", 1)[1], key), [key])]
         else:
@@ -249,7 +281,7 @@ def config_text(draw: st.DrawFn, *, allow_defects: bool = True) -> ConfigText:
             for key in section_keys:
                 by_table.setdefault(key.rsplit(".", 1)[0], []).append(key)
             for table in sorted(by_table):
-                tables += [*noise(), (f"[{table}]", [])]
+                tables += [*noise(), (header(table), [])]
                 for key in by_table[table]:
                     name = key.rsplit(".", 1)[1]
                     if draw(st.booleans()) and draw(st.booleans()):
@@ -258,7 +290,7 @@ def config_text(draw: st.DrawFn, *, allow_defects: bool = True) -> ConfigText:
     lines = [*top, *tables, *noise()]
 
     defect: Defect | None = None
-    if allow_defects and draw(st.integers(0, 7)) == 0:
+    if allow_defects and draw(st.integers(0, 9)) == 0:
         defect = draw(st.sampled_from(["syntax", "bom", "toplevel", "bad_theme"]))
     if defect == "toplevel":
         lines.insert(0, ("stray = 1", []))
@@ -268,8 +300,12 @@ def config_text(draw: st.DrawFn, *, allow_defects: bool = True) -> ConfigText:
         lines += [("[theme.sidebar.light]", []), ('primaryColor = "#ffffff"', [])]
 
     newline = draw(st.sampled_from(["\n", "\n", "\r\n"]))
-    text = "".join(line + newline for line, _ in lines)
-    line_of = {key: number for number, (_, keys_) in enumerate(lines, 1) for key in keys_}
+    text = "".join(line.replace("\n", newline) + newline for line, _ in lines)
+    line_of: dict[str, int] = {}
+    number = 1
+    for line, keys_ in lines:
+        line_of.update(dict.fromkeys(keys_, number))
+        number += line.count("\n") + 1  # a multi-line string or array spans lines
     data = text.encode("utf-8")
     if defect == "bom":
         data = b"\xef\xbb\xbf" + data
@@ -324,10 +360,14 @@ def scenarios(draw: st.DrawFn, *, allow_defects: bool = True) -> Scenario:
     for place in places:
         if draw(st.integers(0, 4)) > 0:
             files[place] = draw(config_text(allow_defects=allow_defects))
+    run_elsewhere = draw(st.integers(0, 3)) == 0
+    relative = script in ("same", "subdir") and not run_elsewhere and draw(st.booleans())
     return Scenario(
         cwd_is_home=cwd_is_home,
         script=script,
         files=files,
         env=draw(env_vars()),
         flags=draw(flags()),
+        relative_script=relative,
+        run_elsewhere=run_elsewhere,
     )

@@ -11,8 +11,9 @@ of `run` under the `streamlit` group by hand and loads the config the way `_main
 two must agree, which proves the cut-off point changes nothing.
 
 OUT.json: {"streamlit_version", "status": "ok" | "exit" | "error", "exit_code", "error",
-"options": {key: {"value", "where_defined", "hidden"}}}. "exit" is a SystemExit from click (a bad
-env value exits 2) or Streamlit; "error" an exception while loading (e.g. a top-level key).
+"options": {key: {"value", "where_defined", "hidden"}}, "toml_divergence": [path, ...]}.
+"exit" is a SystemExit from click (a bad env value exits 2) or Streamlit; "error" an exception
+while loading (e.g. a top-level key).
 Sensitive options (server.cookieSecret) are random per process: their value is not reported.
 """
 
@@ -54,6 +55,40 @@ def snapshot() -> dict[str, dict[str, Any]]:
                 entry["value_error"] = f"{type(error).__name__}: {error}"
         options[key] = entry
     return options
+
+
+def toml_divergence() -> list[str]:
+    """Config files Streamlit reads with the third-party `toml` package (1.40) that `toml` reads
+    unlike TOML 1.0 (`tomllib`): its own parser bugs, beyond what a TOML reader can agree with."""
+    import inspect
+
+    from streamlit import config
+
+    if "toml.loads" not in inspect.getsource(config._update_config_with_toml):
+        return []
+    try:
+        import tomllib
+
+        import toml
+    except ImportError:
+        return []
+    found = []
+    for path in getattr(config, "CONFIG_FILENAMES", []):
+        if not os.path.isfile(path):
+            continue
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        if text.startswith("\ufeff"):
+            continue  # a BOM: a known quirk that stconfig models
+        readings = []
+        for parse in (toml.loads, tomllib.loads):
+            try:
+                readings.append(parse(text))
+            except Exception:
+                readings.append("error")
+        if readings[0] != readings[1]:
+            found.append(path)
+    return found
 
 
 def _run_cli(script: str, flags: list[str]) -> None:
@@ -105,6 +140,7 @@ def main(argv: list[str]) -> int:
         "exit_code": None,
         "error": None,
         "options": {},
+        "toml_divergence": toml_divergence(),
     }
     runner = _run_cli if construction == "cli" else _run_context
     try:
