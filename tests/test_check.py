@@ -374,3 +374,38 @@ def test_hook_style_invocation_with_several_files(project: Path) -> None:
     result = run(os.path.relpath(a), os.path.relpath(b))
     assert result.exit_code == 1
     assert result.stdout.startswith("b/.streamlit/config.toml:2:1: error:")
+
+
+# --- against the real Streamlit ---------------------------------------------------------------
+
+FATAL_CODES = {"top-level-key", "theme-section", "not-utf8"}
+
+
+@pytest.mark.parametrize(
+    ("text", "codes", "streamlit_fails"),
+    [
+        ("[server]\nport = 8502\n", set(), False),
+        ("[server]\nprot = 1\n", {"unknown-key"}, False),  # ignored with a warning
+        ("[global]\nlogLevel = 'info'\n", {"removed-key"}, False),
+        ("port = 1\n", {"top-level-key"}, True),
+        ("[theme.sidebar.light]\nbase = 'dark'\n", {"theme-section"}, True),
+        ("[server]\nxsrfCookieSameSite = 'foo'\n", {"not-allowed"}, True),
+        ("[server]\nport = 8502\nport = 8503\n", {"duplicate-key"}, False),  # skipped
+    ],
+)
+def test_what_check_says_streamlit_does(
+    project: Path, text: str, codes: set[str], streamlit_fails: bool
+) -> None:
+    path = write_config(project, text)
+    found = check_bytes(path.read_bytes(), path, load_catalog(None), {})
+    assert {f.code for f in found} == codes
+    for finding in found:
+        assert ("fails to start" in finding.message) == (finding.code in FATAL_CODES)
+    shown = subprocess.run(
+        [sys.executable, "-m", "streamlit", "config", "show"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (shown.returncode != 0) == streamlit_fails, shown.stderr[-2000:]
