@@ -120,7 +120,7 @@ def complete_value(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
         return []
     default = None if spec.computed else to_text(spec.default)
     return [
-        (word, "default" if word == default else spec.key)
+        (word, "the default" if word == default else "")
         for word in words
         if word.startswith(incomplete)
     ]
