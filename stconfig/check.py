@@ -6,6 +6,7 @@ same steps as the read side (`layers`): decode, `tomllib`, Streamlit's section w
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,7 +33,6 @@ from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
 Severity = Literal["error", "warning"]
 
-_BOM = b"\xef\xbb\xbf"
 _TOML_POSITION = re.compile(r" \((?:at line \d+, column \d+|at end of document)\)")
 _SYNTAX_HINTS = (
     ("Cannot overwrite a value", "each key may appear once: delete or merge the repeated one"),
@@ -108,11 +108,9 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
     """Every problem in one config file's bytes."""
     findings: list[Finding] = []
 
-    def problem(error: FileProblem, code: str, hint: str, key: str | None = None) -> None:
+    def problem(error: FileProblem, code: str, hint: str) -> None:
         message = _TOML_POSITION.sub("", str(error))
-        findings.append(
-            Finding("error", code, message, hint, path, error.line, error.column, key=key)
-        )
+        findings.append(Finding("error", code, message, hint, path, error.line, error.column))
 
     try:
         text = decode_config_bytes(data, catalog)
@@ -122,7 +120,7 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
             return findings
         problem(error, "bom", "save the file as UTF-8 without a BOM (delete its first 3 bytes)")
         # Report the rest too, so that one round of fixes is enough.
-        text = decode_config_bytes(data[len(_BOM) :], catalog)
+        text = decode_config_bytes(data.removeprefix(codecs.BOM_UTF8), catalog)
     try:
         parsed = parse_toml(text, catalog)
     except FileProblem as error:
@@ -136,15 +134,19 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
         return findings
 
     positions = key_positions(text)
-    for name, data_ in parsed.items():
+    for name, section in parsed.items():
         try:
             # One section at a time: a broken one is reported and the others are still checked.
-            entries = list(walk_sections({name: data_}, catalog))
+            entries = list(walk_sections({name: section}, catalog))
         except FileProblem as error:
-            line, column = positions.get(error.key_path or (name,), (None, None))
-            located = FileProblem(str(error), code=error.code, line=line, column=column)
-            dotted = ".".join(error.key_path or (name,))
-            problem(located, error.code, _section_hint(error, catalog), dotted)
+            key_path = error.key_path or (name,)
+            line, column = positions.get(key_path, (None, None))
+            hint = _section_hint(error, catalog)
+            findings.append(
+                Finding(
+                    "error", error.code, str(error), hint, path, line, column, ".".join(key_path)
+                )
+            )
             continue
         for key, key_path, raw in entries:
             line, column = positions.get(key_path, (None, None))

@@ -30,8 +30,6 @@ from stconfig.cli.app import (
 )
 from stconfig.cli.output import Messages, emit
 from stconfig.errors import ConfigFileError, ExitCode, StconfigError, UsageError
-from stconfig.locate import Target
-from stconfig.model import Scope
 from stconfig.resolve import Context
 
 StrictOption = Annotated[
@@ -198,7 +196,8 @@ def edit(
     context = Context.create(project_dir=project_dir, script=script)
     target = context.target(
         project=project, global_=global_, script_dir=script_dir, file=file
-    ) or Target(Scope.PROJECT, context.project_dir / ".streamlit" / "config.toml")
+    ) or context.target(project=True)
+    assert target is not None  # --project always names a file
     words = editor_command(context.env)
     path = target.path
     messages = Messages(quiet)
