@@ -409,3 +409,32 @@ def test_what_check_says_streamlit_does(
         check=False,
     )
     assert (shown.returncode != 0) == streamlit_fails, shown.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_check_follows_the_installed_streamlit_1_40(
+    project: Path, streamlit_140_python: Path
+) -> None:
+    """1.40's catalog: no theme sub-sections, no folderWatchList, and a syntax error is fatal."""
+    env = {"VIRTUAL_ENV": str(streamlit_140_python.parents[1])}
+    path = write_config(
+        project, "[server]\nfolderWatchList = ['src']\n[theme.light]\nprimaryColor = '#fff'\n"
+    )
+    data = json.loads(run("--json", "--no-env", env=env).stdout)
+    assert data["streamlit_version"] == data["catalog_version"] == "1.40.0"
+    assert [(f["code"], f["key"]) for f in data["findings"]] == [
+        ("unknown-key", "server.folderWatchList"),
+        ("unknown-key", "theme.light"),
+    ]
+    path.write_text("[server]\nport = \n")
+    (finding,) = json.loads(run("--json", "--no-env", env=env).stdout)["findings"]
+    assert finding["code"] == "toml-syntax"
+    assert "`streamlit run` fails" in finding["message"]
+    shown = subprocess.run(
+        [str(streamlit_140_python), "-m", "streamlit", "config", "show"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert shown.returncode != 0
