@@ -209,12 +209,14 @@ BASH_CASES = [
     ("stconfig descr", "stconfig describe"),
     ("stconfig check --stri", "stconfig check --strict"),
     ("stconfig show theme.light.sid", "stconfig show theme.light.sidebar"),
+    ("stconfig show --script my_a", "stconfig show --script my_app.py"),  # paths: the shell's
 ]
 
 
 @pytest.mark.parametrize(("typed", "completed"), BASH_CASES)
-def test_bash_completes(home: Path, typed: str, completed: str) -> None:
+def test_bash_completes(home: Path, project: Path, typed: str, completed: str) -> None:
     bash = _require("bash")
+    (project / "my_app.py").write_text("")
     setup = ["PS1='$ '", f"source {COMPLETIONS / 'stconfig.bash'}"]
     line = complete_interactively(
         [bash, "--norc", "--noprofile", "-i"], _shell_env(home), setup, typed
@@ -236,10 +238,12 @@ def _zsh_setup(route: str) -> list[str]:
         ("stconfig get runner.enf", f"stconfig get {KEY}"),
         ("stconfig describe server.xsrfCook", "stconfig describe server.xsrfCookieSameSite"),
         ("stconfig check --stri", "stconfig check --strict"),
+        ("stconfig check my_a", "stconfig check my_app.py"),
     ],
 )
-def test_zsh_completes(home: Path, route: str, typed: str, completed: str) -> None:
+def test_zsh_completes(home: Path, project: Path, route: str, typed: str, completed: str) -> None:
     zsh = _require("zsh")
+    (project / "my_app.py").write_text("")
     line = complete_interactively([zsh, "-f", "-i"], _shell_env(home), _zsh_setup(route), typed)
     assert line == completed
 
@@ -269,9 +273,11 @@ def test_fish_autoloads_from_its_completions_dir(home: Path) -> None:
     assert _fish_complete(home, "stconfig describe runner.enf", autoload=True) == [KEY]
 
 
-def test_fish_completes_commands_and_options(home: Path) -> None:
+def test_fish_completes_commands_options_and_paths(home: Path, project: Path) -> None:
     assert "describe" in _fish_complete(home, "stconfig desc")
     assert _fish_complete(home, "stconfig check --stri") == ["--strict"]
+    (project / "my_app.py").write_text("")
+    assert _fish_complete(home, "stconfig check my_a") == ["my_app.py"]
 
 
 @pytest.mark.skipif(not _has_set(), reason="`stconfig set` is not registered yet")
