@@ -5,6 +5,7 @@ from stconfig.cli import (
     completion,  # noqa: F401
     probe,  # noqa: F401
     read,  # noqa: F401
+    write,  # noqa: F401
 )
 from stconfig.cli.app import app
 

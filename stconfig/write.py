@@ -1,0 +1,255 @@
+"""`set` and `unset`: choose the target file, validate key and value against the catalog, edit the
+file through `tomledit`, and find the higher layers that still override the result."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from stconfig import tomledit
+from stconfig.catalog import Catalog
+from stconfig.errors import NotSetError, UnknownKeyError
+from stconfig.locate import Target, config_file_in
+from stconfig.model import Scope, Source, Value
+from stconfig.resolve import Context, resolve
+from stconfig.values import parse_values
+
+_LAYER_ORDER = [scope for scope in Scope if scope is not Scope.FILE]
+
+
+@dataclass(frozen=True)
+class TargetChoice:
+    project: bool = False
+    global_: bool = False
+    script_dir: bool = False
+    file: Path | None = None
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What one `set` or `unset` did (or, with --dry-run, would do) to one file."""
+
+    action: Literal["set", "unset"]
+    key: str
+    target: Target
+    line: int | None  # 1-based: where the key is after a set, where it was before an unset
+    old: Value | None  # None: not set in that file before
+    new: Value | None  # None after unset
+    changed: bool  # the file's text changes (False: the value was already there)
+    written: bool  # the file was written (never with --dry-run)
+    sensitive: bool
+    diff: str  # unified diff of the change; "" when nothing changes
+    overridden_by: tuple[Source, ...]  # higher layers that still decide the effective value
+    warnings: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        from stconfig.values import to_json
+
+        def shown(value: Value) -> Any:
+            return "<hidden>" if self.sensitive and value is not None else to_json(value)
+
+        return {
+            "action": self.action,
+            "key": self.key,
+            "scope": self.target.scope.value,
+            "path": str(self.target.path),
+            "line": self.line,
+            "old": shown(self.old),
+            "new": shown(self.new),
+            "changed": self.changed,
+            "written": self.written,
+            "overridden_by": [source.to_json() for source in self.overridden_by],
+        }
+
+
+def set_option(
+    context: Context,
+    key: str,
+    texts: Sequence[str],
+    choice: TargetChoice,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+) -> WriteOutcome:
+    """Write KEY = VALUE... into the chosen file (created when missing)."""
+    parts = tomledit.check_key(key.split("."))
+    catalog = context.catalog()
+    warnings: list[str] = []
+    spec = catalog.get(key)
+    if spec is None:
+        if not force:
+            catalog.require(key)  # raises, with its did-you-mean
+        warnings.append(_unknown_warning(catalog, key))
+        value = _guess_value(texts)
+    else:
+        value = parse_values(spec, texts)
+    target = _target(context, choice)
+
+    def edit(text: str) -> tomledit.EditResult:
+        return tomledit.set_in_text(text, parts, value, path=target.path)
+
+    return _apply(
+        "set",
+        context,
+        catalog,
+        key,
+        target,
+        edit,
+        new=value,
+        sensitive=bool(spec and spec.sensitive),
+        dry_run=dry_run,
+        warnings=warnings,
+    )
+
+
+def unset_option(
+    context: Context,
+    key: str,
+    choice: TargetChoice,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+) -> WriteOutcome:
+    """Remove KEY from the chosen file; NotSetError (exit 1) when it is not set there.
+
+    Keys Streamlit removed (`client.caching`...) can be unset without --force: removing them is
+    the fix."""
+    parts = tomledit.check_key(key.split("."))
+    catalog = context.catalog()
+    spec = catalog.get(key)
+    warnings: list[str] = []
+    if spec is None:
+        if not force and not catalog.is_removed(key):
+            catalog.require(key)
+        warnings.append(_unknown_warning(catalog, key))
+    target = _target(context, choice)
+
+    def edit(text: str) -> tomledit.EditResult:
+        result = tomledit.unset_in_text(text, parts, path=target.path)
+        if result is None:
+            raise NotSetError(f"{key} is not set in {target.path}")
+        return result
+
+    return _apply(
+        "unset",
+        context,
+        catalog,
+        key,
+        target,
+        edit,
+        new=None,
+        sensitive=bool(spec and spec.sensitive),
+        dry_run=dry_run,
+        warnings=warnings,
+    )
+
+
+def _apply(
+    action: Literal["set", "unset"],
+    context: Context,
+    catalog: Catalog,
+    key: str,
+    target: Target,
+    edit: Any,
+    *,
+    new: Value | None,
+    sensitive: bool,
+    dry_run: bool,
+    warnings: list[str],
+) -> WriteOutcome:
+    if dry_run:
+        before = tomledit.read_document(target.path)
+        result: tomledit.EditResult = edit(before)
+        written = False
+    else:
+        done = tomledit.edit_file(target.path, edit, create=action == "set")
+        before = done.before
+        if done.result is None:  # unset on a missing file
+            raise NotSetError(f"{key} is not set in {target.path}")
+        result = done.result
+        written = done.written
+    diff = _diff(before, result.text, target.path) if result.changed else ""
+    return WriteOutcome(
+        action=action,
+        key=key,
+        target=target,
+        line=result.line,
+        old=result.old_value,
+        new=new,
+        changed=result.changed,
+        written=written,
+        sensitive=sensitive,
+        diff=diff,
+        overridden_by=_overriding(context, catalog, key, target) if key in catalog.options else (),
+        warnings=tuple(warnings),
+    )
+
+
+def _target(context: Context, choice: TargetChoice) -> Target:
+    chosen = context.target(
+        project=choice.project,
+        global_=choice.global_,
+        script_dir=choice.script_dir,
+        file=choice.file,
+    )
+    return chosen or Target(Scope.PROJECT, config_file_in(context.project_dir))
+
+
+def _unknown_warning(catalog: Catalog, key: str) -> str:
+    error = UnknownKeyError(key, catalog.suggest(key), removed=catalog.is_removed(key))
+    version = catalog.streamlit_version or catalog.data_version
+    return f"{error.message} in Streamlit {version}: Streamlit will ignore it"
+
+
+def _guess_value(texts: Sequence[str]) -> Value:
+    """A --force value for a key without a type: a TOML literal when it is one, else a string."""
+    values: list[Value] = []
+    for text in texts:
+        try:
+            values.append(tomllib.loads(f"v = {text}")["v"])
+        except tomllib.TOMLDecodeError:
+            values.append(text)
+    return values[0] if len(values) == 1 else values
+
+
+def _overriding(context: Context, catalog: Catalog, key: str, target: Target) -> tuple[Source, ...]:
+    """Layers above the target that set the key, highest first: they still win."""
+    if target.scope not in _LAYER_ORDER:
+        return ()
+    rank = _LAYER_ORDER.index(target.scope)
+    resolved = resolve(context, catalog).options[key]
+    sources = [resolved.source] + [setting.source for setting in resolved.overridden]
+    return tuple(
+        source
+        for source in sources
+        if source.scope in _LAYER_ORDER
+        and _LAYER_ORDER.index(source.scope) > rank
+        and source.path != target.path
+    )
+
+
+def _diff(before: str, after: str, path: Path) -> str:
+    name = display_path(path)
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
+    )
+    # A last line without a newline is marked as diff(1) and git do.
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the current directory when it is below it, else absolute."""
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
