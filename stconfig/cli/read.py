@@ -125,7 +125,11 @@ def files(
 @app.command()
 def options(
     pattern: Annotated[
-        str | None, typer.Argument(help="A glob, a section name or part of a key.")
+        str | None,
+        typer.Argument(
+            help="A glob, a section name or part of a key.",
+            autocompletion=complete_key_or_section,
+        ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include hidden options.")] = False,
     json_: JsonOption = False,
