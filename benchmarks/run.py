@@ -84,6 +84,11 @@ def _cases(workdir: Path) -> list[Case]:
                 [stconfig, "set", "--file", str(large), "server.port", "9000"],
                 reset_large,
             ),
+            Case(
+                "stconfig set (4,000-line file, no-op)",
+                [stconfig, "set", "--file", str(large), "server.port", "8502"],
+                reset_large,
+            ),
         ]
     return cases
 

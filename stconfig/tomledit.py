@@ -7,6 +7,7 @@ and must equal the original data plus the change, or nothing is written.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import os
@@ -675,9 +676,9 @@ def edit_file(
     try:
         try:
             data = real.read_bytes()
-            mode: int | None = stat.S_IMODE(os.stat(real).st_mode)
+            old_stat: os.stat_result | None = os.stat(real)
         except FileNotFoundError:
-            data, mode = b"", None
+            data, old_stat = b"", None
         except OSError as error:
             raise ConfigFileError(path, f"cannot be read: {error.strerror or error}") from None
         before = decode(data, path)
@@ -687,9 +688,9 @@ def edit_file(
             return FileEdit(real, before, result, written=False)
         try:
             os.write(fd, result.text.encode("utf-8"))
-            if mode is not None:
-                os.fchmod(fd, mode)
             os.fsync(fd)
+            if old_stat is not None:
+                _keep_owner_and_mode(lock, old_stat)
             os.replace(lock, real)
             renamed = True
             _fsync_dir(real.parent)
@@ -703,7 +704,20 @@ def edit_file(
     return FileEdit(real, before, result, written=True)
 
 
+def _keep_owner_and_mode(lock: Path, old: os.stat_result) -> None:
+    os.chmod(lock, stat.S_IMODE(old.st_mode))
+    if hasattr(os, "chown"):
+        current = os.stat(lock)
+        if (current.st_uid, current.st_gid) != (old.st_uid, old.st_gid):
+            # Only root can give the file back to its owner; anyone else writes it as their own.
+            with contextlib.suppress(PermissionError):
+                os.chown(lock, old.st_uid, old.st_gid)
+
+
 def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable (POSIX; Windows cannot open a directory for this)."""
+    if os.name != "posix":
+        return
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -338,3 +338,47 @@ def test_real_streamlit_reads_what_set_wrote(home: Path, project: Path, tmp_path
     data = config(project).read_bytes()
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert not data.endswith(b"\n")
+
+
+def _stconfig(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stconfig", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["set", KEY, "true"],
+        ["set", KEY, "no"],  # already false: a no-op
+        ["set", "server.folderWatchList", "a", "b", "--dry-run"],
+        ["set", "runner.enforceSerializable", "true"],
+        ["set", "server.port", "x"],
+        ["set", KEY, "false", "--json"],
+        ["unset", KEY, "--dry-run"],
+        ["unset", "server.port"],
+        ["unset", KEY],
+    ],
+)
+def test_fast_path_and_typer_path_agree(project: Path, tmp_path: Path, args: list[str]) -> None:
+    """`python -m stconfig set/unset` skips Typer; both paths give the same bytes and exits."""
+    fast_dir, typer_dir = tmp_path / "fast", tmp_path / "typer"
+    outputs = []
+    for directory in (fast_dir, typer_dir):
+        write_config(directory, f"# mine\n[runner]\n{NAME} = false\n")
+    fast = _stconfig(*args, cwd=fast_dir)
+    os.chdir(typer_dir)
+    slow = run(*args)
+    for result_dir, (code, out, err) in (
+        (fast_dir, (fast.returncode, fast.stdout, fast.stderr)),
+        (typer_dir, (slow.exit_code, slow.stdout, slow.stderr)),
+    ):
+        outputs.append(
+            (code, out.replace(str(result_dir), "DIR"), err.replace(str(result_dir), "DIR"))
+        )
+        outputs.append(config(result_dir).read_bytes())
+    assert outputs[0:2] == outputs[2:4]

@@ -1,9 +1,9 @@
-"""The options of the read commands, declared once for Typer and for the fast path.
+"""The options of get, show, set and unset, declared once for Typer and for the fast path.
 
 Typer (with the pydantic adapters it builds) costs ~130 ms to start, half a `streamlit config show`.
-`get` and `show` are what scripts call in loops, so `fast_command` parses their arguments itself
-when they use nothing but these options, and everything else (help, errors, the other commands)
-goes through Typer. A test checks that both parsers accept exactly the same options.
+`get`, `show`, `set` and `unset` are what scripts call in loops, so `fast_command` parses their
+arguments itself when they use nothing but these options, and everything else (help, errors, the
+other commands) goes through Typer. A test checks that both parsers accept exactly the same options.
 """
 
 from __future__ import annotations
@@ -47,12 +47,18 @@ SHOW_ORIGIN = Opt(
 )
 ALL = Opt(("--all",), "all_", "flag", "Every visible option, set or not.")
 LAYERS = Opt(("--layers",), "layers", "flag", "Every layer's value per option, winner marked.")
+DRY_RUN = Opt(
+    ("--dry-run",), "dry_run", "flag", "Print the change as a unified diff; write nothing."
+)
+FORCE = Opt(("--force",), "force", "flag", "Write a key the installed Streamlit does not know.")
 
 COMMON = (PROJECT_DIR, SCRIPT, NO_ENV, FLAG, JSON, QUIET)
 TARGETS = (PROJECT, GLOBAL, SCRIPT_DIR, FILE)
 FAST_OPTIONS: dict[str, tuple[Opt, ...]] = {
     "get": (*COMMON, *TARGETS, SHOW_ORIGIN),
     "show": (*COMMON, ALL, LAYERS),
+    "set": (*COMMON, *TARGETS, DRY_RUN, FORCE),
+    "unset": (*COMMON, *TARGETS, DRY_RUN, FORCE),
 }
 
 
@@ -94,6 +100,14 @@ def fast_command(argv: Sequence[str]) -> Callable[[], int | None] | None:
     if parsed is None:
         return None
     command, positionals, values = parsed
+    if command in ("set", "unset"):
+        from stconfig.cli import writing
+
+        if command == "set" and len(positionals) >= 2:
+            return lambda: writing.run_set(positionals[0], positionals[1:], **values)
+        if command == "unset" and len(positionals) == 1:
+            return lambda: writing.run_unset(positionals[0], **values)
+        return None
     from stconfig.cli import reading
 
     if command == "get":

@@ -1,12 +1,13 @@
-"""Write commands as Typer sees them: set and unset (work in `stconfig.write`)."""
+"""Write commands as Typer sees them: set and unset (work in `writing`)."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
+from stconfig.cli import options as opts
+from stconfig.cli import writing
 from stconfig.cli.app import (
     FileTargetOption,
     FlagOption,
@@ -21,23 +22,12 @@ from stconfig.cli.app import (
     app,
 )
 from stconfig.cli.completion import complete_key, complete_value
-from stconfig.cli.output import Messages, emit
-from stconfig.errors import ExitCode
-from stconfig.model import Value
-from stconfig.render import HIDDEN
-from stconfig.resolve import Context
-from stconfig.values import to_text
-from stconfig.write import TargetChoice, WriteOutcome, display_path, set_option, unset_option
 
 KeyArgument = Annotated[
     str, typer.Argument(help="Option key, e.g. server.port.", autocompletion=complete_key)
 ]
-DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="Print the change as a unified diff; write nothing.")
-]
-ForceOption = Annotated[
-    bool, typer.Option("--force", help="Write a key the installed Streamlit does not know.")
-]
+DryRunOption = Annotated[bool, typer.Option(*opts.DRY_RUN.names, help=opts.DRY_RUN.help)]
+ForceOption = Annotated[bool, typer.Option(*opts.FORCE.names, help=opts.FORCE.help)]
 
 
 @app.command(name="set")
@@ -72,10 +62,22 @@ def set_(
 
     Example: stconfig set runner.enforceSerializableSessionState true
     """
-    context = Context.create(project_dir=project_dir, script=script, use_env=not no_env, flags=flag)
-    choice = TargetChoice(project=project, global_=global_, script_dir=script_dir, file=file)
-    outcome = set_option(context, key, values, choice, force=force, dry_run=dry_run)
-    return _report(outcome, dry_run=dry_run, json_=json_, quiet=quiet)
+    return writing.run_set(
+        key,
+        values,
+        dry_run=dry_run,
+        force=force,
+        project=project,
+        global_=global_,
+        script_dir=script_dir,
+        file=file,
+        json_=json_,
+        project_dir=project_dir,
+        script=script,
+        no_env=no_env,
+        flag=flag,
+        quiet=quiet,
+    )
 
 
 @app.command()
@@ -100,36 +102,18 @@ def unset(
 
     Example: stconfig unset runner.enforceSerializableSessionState --global
     """
-    context = Context.create(project_dir=project_dir, script=script, use_env=not no_env, flags=flag)
-    choice = TargetChoice(project=project, global_=global_, script_dir=script_dir, file=file)
-    outcome = unset_option(context, key, choice, force=force, dry_run=dry_run)
-    return _report(outcome, dry_run=dry_run, json_=json_, quiet=quiet)
-
-
-def _report(outcome: WriteOutcome, *, dry_run: bool, json_: bool, quiet: bool) -> int:
-    messages = Messages(quiet)
-    for warning in outcome.warnings:
-        messages.warn(warning)
-    if json_:
-        emit(json.dumps(outcome.to_json(), indent=2, ensure_ascii=False))
-    elif dry_run and outcome.diff:
-        emit(outcome.diff.rstrip("\n"))
-    where = f"{outcome.target.scope.value} {display_path(outcome.target.path)}:{outcome.line}"
-    old, new = _shown(outcome, outcome.old), _shown(outcome, outcome.new)
-    if not outcome.changed:
-        messages.note(f"{where} {outcome.key} is already {new}: nothing written")
-    elif dry_run:
-        messages.note(f"{where} {outcome.key}: {old} -> {new} (dry run: nothing written)")
-    else:
-        messages.note(f"{where} {outcome.key}: {old} -> {new}")
-    for source in outcome.overridden_by:
-        messages.warn(f"{source.describe()} still overrides {outcome.key}")
-    return ExitCode.OK
-
-
-def _shown(outcome: WriteOutcome, value: Value | None) -> str:
-    if value is None:
-        return "(not set)"
-    if outcome.sensitive:
-        return HIDDEN
-    return json.dumps(value) if isinstance(value, str) else to_text(value)
+    return writing.run_unset(
+        key,
+        dry_run=dry_run,
+        force=force,
+        project=project,
+        global_=global_,
+        script_dir=script_dir,
+        file=file,
+        json_=json_,
+        project_dir=project_dir,
+        script=script,
+        no_env=no_env,
+        flag=flag,
+        quiet=quiet,
+    )
