@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import math
 import os
 import re
@@ -19,8 +20,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-
-import tomlkit
 
 from stconfig.errors import ConfigFileError, UsageError
 from stconfig.model import Value
@@ -310,19 +309,33 @@ def check_key(key: Sequence[str]) -> KeyPath:
 
 def render_value(value: Value, *, literal: bool = False) -> str:
     """A TOML value: booleans, numbers (a float stays a float), strings, arrays of them."""
-    if isinstance(value, str) and literal and _LITERAL_SAFE.fullmatch(value):
-        return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # repr keeps the point or exponent (1.0, 1e+16) and spells inf and nan as TOML does.
+        return repr(value)
+    if isinstance(value, str):
+        if literal and _LITERAL_SAFE.fullmatch(value):
+            return f"'{value}'"
+        return _basic_string(value)
     if isinstance(value, list):
         return "[" + ", ".join(render_value(item, literal=literal) for item in value) + "]"
-    if not isinstance(value, bool | int | float | str):
-        raise UsageError(f"cannot write a {type(value).__name__} value to TOML")
-    return tomlkit.item(value).as_string()
+    raise UsageError(f"cannot write a {type(value).__name__} value to TOML")
+
+
+def _basic_string(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{text!r} is not valid text (undecodable bytes)") from None
+    # JSON's escapes are all TOML escapes; DEL is the one control character JSON leaves raw.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _render_key(parts: Sequence[str]) -> str:
-    return ".".join(
-        part if _BARE_KEY.fullmatch(part) else tomlkit.item(part).as_string() for part in parts
-    )
+    return ".".join(part if _BARE_KEY.fullmatch(part) else _basic_string(part) for part in parts)
 
 
 def _newline(text: str) -> str:

@@ -43,7 +43,7 @@ class WriteOutcome:
     changed: bool  # the file's text changes (False: the value was already there)
     written: bool  # the file was written (never with --dry-run)
     sensitive: bool
-    diff: str  # unified diff of the change; "" when nothing changes
+    diff: str  # with --dry-run, the unified diff of the change; otherwise ""
     overridden_by: tuple[Source, ...]  # higher layers that still decide the effective value
     warnings: tuple[str, ...]
 
@@ -173,7 +173,7 @@ def _apply(
             raise NotSetError(f"{key} is not set in {target.path}")
         result = done.result
         written = done.written
-    diff = _diff(before, result.text, target.path) if result.changed else ""
+    diff = _diff(before, result.text, target.path) if dry_run and result.changed else ""
     return WriteOutcome(
         action=action,
         key=key,

@@ -140,6 +140,11 @@ def test_set_same_value_is_a_no_op() -> None:
     assert set_in_text("[s]\nk = 1\n", ("s", "k"), 1.0).text == "[s]\nk = 1.0\n"
 
 
+def test_undecodable_text_is_refused() -> None:
+    with pytest.raises(UsageError, match="not valid text"):
+        render_value("bad\udcff")
+
+
 def test_keeps_literal_quoting_when_it_can() -> None:
     text = "[theme]\nbase = 'light'\n"
     assert set_in_text(text, ("theme", "base"), "dark").text == "[theme]\nbase = 'dark'\n"
@@ -163,6 +168,9 @@ def test_theme_subsections_use_their_full_name() -> None:
         ("tab\tnew\nline\x7f", '"tab\\tnew\\nline\\u007f"'),
         (["a", "b c"], '["a", "b c"]'),
         ([], "[]"),
+        (1e16, "1e+16"),
+        (float("-inf"), "-inf"),
+        ("\u00e9\u2028", '"\u00e9\u2028"'),
     ],
 )
 def test_render_value(value: object, rendered: str) -> None:

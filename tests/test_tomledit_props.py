@@ -87,3 +87,24 @@ def test_set_then_unset_the_option(text: str, value: object) -> None:
         assert undone.text == text
     again = set_in_text(result.text, KEY, value)
     assert not again.changed
+
+
+scalars = st.one_of(
+    st.booleans(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=False),
+    st.text(),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(scalars, st.lists(scalars, max_size=4)), st.booleans())
+def test_every_value_renders_as_toml_that_reads_back(value: object, literal: bool) -> None:
+    assert same(tomllib.loads("k = " + render_value(value, literal=literal))["k"], value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents(), st.text(min_size=1, max_size=6))
+def test_any_string_value_round_trips_through_a_document(text: str, value: str) -> None:
+    result = set_in_text(text, ("theme", "font"), value)
+    assert tomllib.loads(result.text)["theme"]["font"] == value
