@@ -90,13 +90,18 @@ def parse_strict(text: str, path: Path) -> dict[str, Any]:
             line = text.count("\n") + 1
             column = len(text) - (text.rfind("\n") + 1) + 1
             message = message.replace("(at end of document)", "").rstrip()
+        hint = (
+            "fix it by hand (Streamlit skips a file it cannot parse); "
+            "stconfig never writes a file that does not parse"
+        )
+        bad_line = text.splitlines()[line - 1] if line and line <= text.count("\n") + 1 else ""
+        if ".streamlit/config.toml" in bad_line:
+            hint = (
+                "this looks like `streamlit config show` output, whose header is not all "
+                f"commented out: put '# ' before line {line}"
+            )
         raise ConfigFileError(
-            path,
-            f"TOML syntax error: {message}",
-            line=line,
-            column=column,
-            hint="fix it by hand (Streamlit skips a file it cannot parse); "
-            "stconfig never writes a file that does not parse",
+            path, f"TOML syntax error: {message}", line=line, column=column, hint=hint
         ) from None
 
 
@@ -666,7 +671,7 @@ def edit_file(
     edit: Callable[[str], EditResult | None],
     *,
     create: bool = True,
-    timeout: float = LOCK_TIMEOUT,
+    timeout: float | None = None,
 ) -> FileEdit:
     """Apply a pure edit to the file under its lock, writing atomically only when it changes.
 
@@ -684,7 +689,7 @@ def edit_file(
             real.parent, f"cannot be created: {error.strerror or error}"
         ) from None
     lock = real.with_name(real.name + ".lock")
-    fd = _acquire(lock, timeout)
+    fd = _acquire(lock, LOCK_TIMEOUT if timeout is None else timeout)
     renamed = False
     try:
         try:

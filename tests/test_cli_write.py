@@ -382,3 +382,32 @@ def test_fast_path_and_typer_path_agree(project: Path, tmp_path: Path, args: lis
         )
         outputs.append(config(result_dir).read_bytes())
     assert outputs[0:2] == outputs[2:4]
+
+
+def test_a_held_lock_makes_set_wait_then_exit_3(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stconfig import tomledit
+
+    monkeypatch.setattr(tomledit, "LOCK_TIMEOUT", 0.2)
+    path = write_config(project, "[server]\nport = 1\n")
+    lock = path.with_name("config.toml.lock")
+    lock.write_text("another writer's new text")
+    result = run("set", KEY, "true")
+    assert result.exit_code == 3, result.output
+    assert result.stderr.startswith(f"stconfig: error: {lock}: is held by another writer\nhint: ")
+    assert path.read_text() == "[server]\nport = 1\n"
+    assert lock.read_text() == "another writer's new text"
+
+
+def test_config_show_output_gets_a_precise_hint(project: Path) -> None:
+    path = write_config(
+        project,
+        "# Below are all the sections and options you can have in\n"
+        "~/.streamlit/config.toml.\n\n[runner]\n# enforceSerializableSessionState = false\n",
+    )
+    result = run("set", KEY, "true")
+    assert result.exit_code == 3
+    assert f"{path}:2:1: TOML syntax error" in result.stderr
+    assert "`streamlit config show` output" in result.stderr
+    assert "before line 2" in result.stderr
