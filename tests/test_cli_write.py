@@ -411,3 +411,37 @@ def test_config_show_output_gets_a_precise_hint(project: Path) -> None:
     assert f"{path}:2:1: TOML syntax error" in result.stderr
     assert "`streamlit config show` output" in result.stderr
     assert "before line 2" in result.stderr
+
+
+def test_real_config_show_file_gets_the_key_after_its_commented_line(
+    home: Path, project: Path
+) -> None:
+    """`streamlit config show > config.toml` is refused with a precise hint; once its header is
+    commented out, `set` puts the key right under `# enforceSerializableSessionState = false`."""
+    pytest.importorskip("streamlit")
+    shown = subprocess.run(
+        [sys.executable, "-m", "streamlit", "config", "show"],
+        cwd=project,
+        env={**os.environ, "HOME": str(home)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    path = write_config(project, shown)
+    refused = run("set", KEY, "true")
+    assert refused.exit_code == 3
+    assert "`streamlit config show` output" in refused.stderr
+    header, sep, rest = shown.partition("\n[")
+    fixed = "\n".join(
+        line if not line.strip() or line.lstrip().startswith("#") else "# " + line
+        for line in header.split("\n")
+    )
+    before = fixed + sep + rest
+    path.write_text(before)
+    result = run("set", KEY, "true")
+    assert result.exit_code == 0, result.output
+    after = path.read_text().split("\n")
+    line = int(result.stderr.split("config.toml:")[1].split(" ")[0])
+    assert after[line - 1] == f"{NAME} = true"
+    assert after[line - 2] == f"# {NAME} = false"
+    assert after[: line - 1] + after[line:] == before.split("\n")
