@@ -120,7 +120,12 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
             return findings
         problem(error, "bom", "save the file as UTF-8 without a BOM (delete its first 3 bytes)")
         # Report the rest too, so that one round of fixes is enough.
-        text = decode_config_bytes(data.removeprefix(codecs.BOM_UTF8), catalog)
+        try:
+            text = decode_config_bytes(data.removeprefix(codecs.BOM_UTF8), catalog)
+        except FileProblem as again:  # bad bytes further on (a second BOM is said already)
+            if again.code != "bom":
+                problem(again, again.code, "save the file as UTF-8")
+            return findings
     try:
         parsed = parse_toml(text, catalog)
     except FileProblem as error:

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from conftest import REPO, shared_dir, write_config
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from stconfig.catalog.store import load_catalog
@@ -438,3 +440,42 @@ def test_check_follows_the_installed_streamlit_1_40(
         check=False,
     )
     assert shown.returncode != 0
+
+
+# --- never a traceback, always a place --------------------------------------------------------
+
+
+def test_toml_test_suite_invalid_files_are_errors_with_a_place() -> None:
+    suite = shared_dir("toml-test")
+    catalog = load_catalog(None)
+    invalid = sorted((suite / "invalid").rglob("*.toml"))
+    assert invalid
+    accepted = 0
+    for path in invalid:
+        found = check_bytes(path.read_bytes(), path, catalog, {})
+        file_level = [f for f in found if f.code in ("toml-syntax", "duplicate-key", "not-utf8")]
+        if not file_level:
+            accepted += 1  # tomllib itself accepts a few of the suite's invalid files
+            continue
+        (finding,) = file_level
+        lines = path.read_bytes().count(b"\n") + 1
+        assert finding.line is not None and 1 <= finding.line <= lines, (path, finding)
+        assert finding.column is not None and finding.column >= 1, (path, finding)
+    assert accepted < len(invalid) // 20
+
+
+def test_toml_test_suite_valid_files_have_no_file_level_errors() -> None:
+    suite = shared_dir("toml-test")
+    catalog = load_catalog(None)
+    for path in sorted((suite / "valid").rglob("*.toml")):
+        found = check_bytes(path.read_bytes(), path, catalog, {})
+        assert not [f for f in found if f.code in ("toml-syntax", "duplicate-key")], path
+        assert all(f.hint for f in found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode)))
+def test_any_bytes_give_findings_not_exceptions(data: bytes) -> None:
+    for finding in check_bytes(data, Path("/p/config.toml"), load_catalog(None), {}):
+        assert finding.severity in ("error", "warning")
+        assert finding.message and finding.hint
