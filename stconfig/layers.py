@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stconfig.catalog import Catalog
+from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, UsageError
 from stconfig.model import Layer, Scope, Setting, Source, Value
 from stconfig.values import parse_click
@@ -415,6 +415,7 @@ def read_env_layer(catalog: Catalog, env: Mapping[str, str]) -> Layer:
 def read_flag_layer(catalog: Catalog, flags: Sequence[str]) -> Layer:
     """`--flag KEY=VALUE` arguments as `streamlit run --KEY VALUE` would pass them."""
     layer = Layer(scope=Scope.FLAG)
+    given: dict[str, tuple[OptionSpec, list[str]]] = {}
     for flag in flags:
         key, sep, raw = flag.partition("=")
         key = key.strip().removeprefix("--")
@@ -426,10 +427,18 @@ def read_flag_layer(catalog: Catalog, flags: Sequence[str]) -> Layer:
                 f"{key} cannot be set by a command-line flag; Streamlit reads it from "
                 f"{spec.env_var} or a config file"
             )
-        value = parse_click(spec, raw, from_env=False)
-        previous = layer.settings.get(key)
-        if spec.multiple and previous is not None and isinstance(value, list):
-            value = previous.value + value
-        # A repeated single-valued flag: click keeps the last one.
+        raws = given.setdefault(key, (spec, []))[1]
+        if not spec.multiple:
+            # A repeated single-valued flag: click keeps the last one and never converts the
+            # others, so an invalid earlier value is no error.
+            raws.clear()
+        raws.append(raw)
+    for key, (spec, raws) in given.items():
+        value: Value = None
+        for raw in raws:
+            parsed = parse_click(spec, raw, from_env=False)
+            value = (
+                value + parsed if isinstance(value, list) and isinstance(parsed, list) else parsed
+            )
         layer.settings[key] = Setting(key, value, Source(Scope.FLAG, name=spec.flag))
     return layer
