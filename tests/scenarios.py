@@ -344,7 +344,7 @@ def flags(draw: st.DrawFn) -> tuple[tuple[str, str], ...]:
         count = draw(st.integers(1, 2)) if kind == "list" else 1
         for _ in range(count):
             # A flag value is one element even when it holds spaces (unlike an env var).
-            value = draw(cli_value(kind))
+            value = "" if draw(st.integers(0, 9)) == 0 else draw(cli_value(kind))
             result.append((key, value.replace("\n", " ")))
     return tuple(result)
 

@@ -294,6 +294,13 @@ KNOWN_CASES = {
         env={"STREAMLIT_SERVER_PORT": "", "STREAMLIT_RUN_SERVER_MAXUPLOADSIZE": " 12 "},
         flags=(("server.folderWatchBlacklist", "a b"), ("server.folderWatchBlacklist", "c")),
     ),
+    # click keeps the last of repeated single-valued flags and never converts the others.
+    "repeated_flag_last_wins": Scenario(
+        cwd_is_home=False,
+        script="none",
+        files={},
+        flags=(("browser.gatherUsageStats", "maybe"), ("browser.gatherUsageStats", "t")),
+    ),
 }
 
 
