@@ -25,6 +25,7 @@ from stconfig.errors import ConfigFileError, UsageError
 from stconfig.model import Value
 
 KeyPath = tuple[str, ...]
+LineKind = Literal["blank", "comment", "header", "entry"]
 
 LOCK_TIMEOUT = 5.0  # seconds a writer waits for another one's lock before giving up
 _BOM = b"\xef\xbb\xbf"
@@ -94,7 +95,7 @@ def parse_strict(text: str, path: Path) -> dict[str, Any]:
             "fix it by hand (Streamlit skips a file it cannot parse); "
             "stconfig never writes a file that does not parse"
         )
-        bad_line = text.splitlines()[line - 1] if line and line <= text.count("\n") + 1 else ""
+        bad_line = text.split("\n")[line - 1] if line else ""
         if ".streamlit/config.toml" in bad_line:
             hint = (
                 "this looks like `streamlit config show` output, whose header is not all "
@@ -122,6 +123,17 @@ def read_document(path: Path) -> str:
 # --- scanning -------------------------------------------------------------------------------
 
 
+class _ScanError(Exception):
+    """The scanner met text it does not understand: the file is left alone."""
+
+
+def _end(pattern: re.Pattern[str], text: str, i: int) -> int:
+    match = pattern.match(text, i)
+    if match is None:
+        raise _ScanError(i)
+    return match.end()
+
+
 @dataclass
 class _Entry:
     """One `key = value` pair: on its own line, or inside an inline table."""
@@ -132,7 +144,6 @@ class _Entry:
     eq: str  # the text between key and value (" = ", "=")
     value_start: int
     value_end: int
-    inline: _Inline | None  # the value, when it is an inline table
     literal: bool  # the value is a 'literal string'
 
 
@@ -140,7 +151,6 @@ class _Entry:
 class _Inline:
     path: KeyPath
     open: int  # position of "{"
-    close: int  # position of "}"
     entries: list[_Entry] = field(default_factory=list)
 
 
@@ -149,7 +159,7 @@ class _Line:
     """One statement: a blank line, a comment, a table header or a key/value pair (which may span
     several physical lines), from its first character to past its line ending."""
 
-    kind: Literal["blank", "comment", "header", "entry"]
+    kind: LineKind
     start: int
     body_end: int  # before the line ending
     end: int  # after the line ending; == body_end on a last line without one
@@ -174,12 +184,12 @@ class _Scanner:
         scope: KeyPath = ()
         while i < n:
             start = i
-            i = _WS.match(text, i).end()  # type: ignore[union-attr]
+            i = _end(_WS, text, i)
             indent = text[start:i]
             if i >= n or text[i] in "\r\n":
                 self._finish("blank", start, i, indent)
             elif text[i] == "#":
-                self._finish("comment", start, _COMMENT.match(text, i).end(), indent)  # type: ignore[union-attr]
+                self._finish("comment", start, _end(_COMMENT, text, i), indent)
             elif text[i] == "[":
                 array = text.startswith("[[", i)
                 path, i = self._key(i + (2 if array else 1))
@@ -200,11 +210,11 @@ class _Scanner:
             i = self.lines[-1].end
         return self
 
-    def _finish(self, kind: Any, start: int, i: int, indent: str, **extra: Any) -> _Line:
+    def _finish(self, kind: LineKind, start: int, i: int, indent: str, **extra: Any) -> _Line:
         text = self.text
-        after = _WS.match(text, i).end()  # type: ignore[union-attr]
+        after = _end(_WS, text, i)
         commented = text.startswith("#", after)
-        body_end = _COMMENT.match(text, after).end() if commented else after  # type: ignore[union-attr]
+        body_end = _end(_COMMENT, text, after) if commented else after
         newline = _NEWLINE.match(text, body_end)
         end = newline.end() if newline else body_end
         line = _Line(kind, start, body_end, end, indent, commented=commented, **extra)
@@ -215,14 +225,12 @@ class _Scanner:
         text = self.text
         parts: list[str] = []
         while True:
-            i = _WS.match(text, i).end()  # type: ignore[union-attr]
-            match = (_BASIC if text[i] == '"' else _LITERAL if text[i] == "'" else _BARE_KEY).match(
-                text, i
-            )
-            assert match is not None
-            token = match.group()
+            i = _end(_WS, text, i)
+            pattern = _BASIC if text[i] == '"' else _LITERAL if text[i] == "'" else _BARE_KEY
+            token_end = _end(pattern, text, i)
+            token = text[i:token_end]
             parts.append(tomllib.loads("k = " + token)["k"] if token[0] in "\"'" else token)
-            i = _WS.match(text, match.end()).end()  # type: ignore[union-attr]
+            i = _end(_WS, text, token_end)
             if text.startswith(".", i):
                 i += 1
                 continue
@@ -234,48 +242,48 @@ class _Scanner:
         key_end = i
         while self.text[key_end - 1] in " \t":
             key_end -= 1
-        i = _WS.match(self.text, i + 1).end()  # type: ignore[union-attr]
+        i = _end(_WS, self.text, i + 1)
         path = scope + key
-        value_end, inline = self._value(i, path)
+        value_end = self._value(i, path)
         literal = self.text.startswith("'", i)
         eq = self.text[key_end:i]
-        return _Entry(path, scope, start, eq, i, value_end, inline, literal), value_end
+        return _Entry(path, scope, start, eq, i, value_end, literal), value_end
 
-    def _value(self, i: int, path: KeyPath) -> tuple[int, _Inline | None]:
+    def _value(self, i: int, path: KeyPath) -> int:
+        """Where the value starting at i ends; inline tables are recorded on the way."""
         text = self.text
         char = text[i]
         if char == '"':
             pattern = _ML_BASIC if text.startswith('"""', i) else _BASIC
-            return pattern.match(text, i).end(), None  # type: ignore[union-attr]
+            return _end(pattern, text, i)
         if char == "'":
             pattern = _ML_LITERAL if text.startswith("'''", i) else _LITERAL
-            return pattern.match(text, i).end(), None  # type: ignore[union-attr]
+            return _end(pattern, text, i)
         if char == "[":
             i += 1
             while True:
-                i = _FILLER.match(text, i).end()  # type: ignore[union-attr]
+                i = _end(_FILLER, text, i)
                 if text[i] == "]":
-                    return i + 1, None
+                    return i + 1
                 if text[i] == ",":
                     i += 1
                     continue
                 # Tables inside arrays are values, never edit targets: no key path.
-                i, _ = self._value(i, (*path, "[]"))
+                i = self._value(i, (*path, "[]"))
         if char == "{":
-            inline = _Inline(path, i, -1)
+            inline = _Inline(path, i)
             self.inlines.append(inline)
             i += 1
             while True:
-                i = _FILLER.match(text, i).end()  # type: ignore[union-attr]
+                i = _end(_FILLER, text, i)
                 if text[i] == "}":
-                    inline.close = i
-                    return i + 1, inline
+                    return i + 1
                 if text[i] == ",":
                     i += 1
                     continue
                 entry, i = self._entry(i, path)
                 inline.entries.append(entry)
-        return _SCALAR.match(text, i).end(), None  # type: ignore[union-attr]
+        return _end(_SCALAR, text, i)
 
     def entries(self) -> Iterator[tuple[_Entry, _Line | None]]:
         """Every entry with its line (None for entries inside inline tables)."""
@@ -298,6 +306,17 @@ class EditResult:
     line: int
     old_value: Value | None  # None: the key was not set
     changed: bool
+
+
+def _scan(text: str, where: Path) -> _Scanner:
+    try:
+        return _Scanner(text).scan()
+    except (_ScanError, IndexError):
+        raise ConfigFileError(
+            where,
+            "stconfig cannot find its way through this file (valid TOML it does not handle)",
+            hint="the file is left as it was; edit it by hand (`stconfig edit`) and report it",
+        ) from None
 
 
 def check_key(key: Sequence[str]) -> KeyPath:
@@ -383,7 +402,7 @@ def set_in_text(
     parts = tuple(key)
     data = parse_strict(text, where)
     found, old = _lookup(data, parts)
-    scanner = _Scanner(text).scan()
+    scanner = _scan(text, where)
     if found:
         if isinstance(old, dict):
             raise ConfigFileError(where, f"{'.'.join(parts)} is a table, not a value here")
@@ -440,7 +459,7 @@ def _insert(text: str, scanner: _Scanner, parts: KeyPath, value: Value) -> tuple
             last = inline.entries[-1]
             content = ", " + content + last.eq + rendered
             return _splice(text, last.value_end, last.value_end, content)
-        inner = _WS.match(text, inline.open + 1).end()  # type: ignore[union-attr]
+        inner = _end(_WS, text, inline.open + 1)
         spaced = " " if inner > inline.open + 1 else ""
         return _splice(text, inner, inner, content + " = " + rendered + spaced)
 
@@ -521,7 +540,7 @@ def unset_in_text(text: str, key: Sequence[str], *, path: Path | None = None) ->
     found, old = _lookup(data, parts)
     if not found:
         return None
-    scanner = _Scanner(text).scan()
+    scanner = _scan(text, where)
     located = next(((e, ln) for e, ln in scanner.entries() if e.path == parts), None)
     if located is None:
         if isinstance(old, dict):
@@ -547,7 +566,7 @@ def _unset_inline(text: str, scanner: _Scanner, entry: _Entry) -> str:
         # `{ k = v }` becomes `{ }` and `{k = v}` becomes `{}`, as they were before a set.
         end = entry.value_end
         if entry.start > inline.open + 1:
-            end = _WS.match(text, end).end()  # type: ignore[union-attr]
+            end = _end(_WS, text, end)
         return text[: entry.start] + text[end:]
     if index + 1 < len(inline.entries):
         return text[: entry.start] + text[inline.entries[index + 1].start :]
