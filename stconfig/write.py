@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -17,7 +17,7 @@ from stconfig.errors import NotSetError, UnknownKeyError
 from stconfig.locate import Target, config_file_in
 from stconfig.model import Scope, Source, Value
 from stconfig.resolve import Context, resolve
-from stconfig.values import parse_values
+from stconfig.values import parse_values, to_json
 
 _LAYER_ORDER = [scope for scope in Scope if scope is not Scope.FILE]
 
@@ -48,8 +48,6 @@ class WriteOutcome:
     warnings: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
-        from stconfig.values import to_json
-
         def shown(value: Value) -> Any:
             return "<hidden>" if self.sensitive and value is not None else to_json(value)
 
@@ -89,6 +87,11 @@ def set_option(
     else:
         value = parse_values(spec, texts)
     target = _target(context, choice)
+    if target.scope is Scope.SCRIPT and not catalog.reads_script_config:
+        warnings.append(
+            f"Streamlit {catalog.streamlit_version} reads no script-level config: "
+            f"{target.path} has no effect"
+        )
 
     def edit(text: str) -> tomledit.EditResult:
         return tomledit.set_in_text(text, parts, value, path=target.path)
@@ -155,7 +158,7 @@ def _apply(
     catalog: Catalog,
     key: str,
     target: Target,
-    edit: Any,
+    edit: Callable[[str], tomledit.EditResult],
     *,
     new: Value | None,
     sensitive: bool,

@@ -445,3 +445,22 @@ def test_real_config_show_file_gets_the_key_after_its_commented_line(
     assert after[line - 1] == f"{NAME} = true"
     assert after[line - 2] == f"# {NAME} = false"
     assert after[: line - 1] + after[line:] == before.split("\n")
+
+
+def test_script_dir_target_warns_when_streamlit_reads_no_script_config(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from stconfig.catalog.store import load_catalog
+    from stconfig.resolve import Context
+
+    old_streamlit = dataclasses.replace(load_catalog(None), reads_script_config=False)
+    monkeypatch.setattr(Context, "catalog", lambda self: old_streamlit)
+    script = project / "app" / "main.py"
+    script.parent.mkdir()
+    script.write_text("")
+    result = run("set", KEY, "true", "--script", str(script), "--script-dir")
+    assert result.exit_code == 0, result.output
+    assert "reads no script-level config" in result.stderr
+    assert config(script.parent).is_file()

@@ -79,7 +79,12 @@ def test_set_then_unset_the_option(text: str, value: object) -> None:
     result = set_in_text(text, KEY, value)
     after = tomllib.loads(result.text)
     assert same(after["runner"][KEY[1]], value)
-    assert KEY[1] in result.text.splitlines()[result.line - 1]
+    lines = result.text.splitlines()
+    assert KEY[1] in lines[result.line - 1]
+    commented = _commented_out_in_runner(text)
+    if not had and commented is not None:
+        # Under the first `# enforceSerializableSessionState = false` of [runner], not at its end.
+        assert result.line == commented + 1
     # An empty [runner] is not round-trip material: its header goes with the key.
     if not had and not empty_header(text, "runner"):
         undone = unset_in_text(result.text, KEY)
@@ -87,6 +92,18 @@ def test_set_then_unset_the_option(text: str, value: object) -> None:
         assert undone.text == text
     again = set_in_text(result.text, KEY, value)
     assert not again.changed
+
+
+def _commented_out_in_runner(text: str) -> int | None:
+    """The 1-based line of the first commented-out KEY line in a [runner] table's body."""
+    in_runner = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_runner = stripped.split("#")[0].strip() == "[runner]"
+        elif in_runner and stripped == f"# {KEY[1]} = false":
+            return number
+    return None
 
 
 scalars = st.one_of(
