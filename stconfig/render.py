@@ -143,10 +143,10 @@ def show_toml(
     resolution: Resolution, selected: Iterable[Resolved], with_layers: bool = False
 ) -> str:
     """Valid TOML, each value followed by its source as a comment: `show` when piped."""
-    version = resolution.streamlit_version or "unknown"
+    version = resolution.streamlit_version or "not found"
     lines = [
         _comment(
-            f"# Effective Streamlit config (Streamlit {version}) for {resolution.project_dir}"
+            f"# Effective Streamlit config (Streamlit: {version}) for {resolution.project_dir}"
         ),
         "# written by `stconfig show`; each value's source follows it as a comment",
     ]
