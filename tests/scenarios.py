@@ -48,6 +48,8 @@ OPTIONS: dict[str, tuple[Kind, str]] = {
     "theme.dark.sidebar.primaryColor": ("str", "STREAMLIT_THEME_DARK_SIDEBAR_PRIMARY_COLOR"),
     "server.folderWatchBlacklist": ("list", "STREAMLIT_SERVER_FOLDER_WATCH_BLACKLIST"),
     "server.folderWatchList": ("list", "STREAMLIT_SERVER_FOLDER_WATCH_LIST"),
+    # Sensitive: Streamlit reads its env var itself (even when empty) and refuses it as a flag.
+    "server.cookieSecret": ("str", "STREAMLIT_SERVER_COOKIE_SECRET"),
 }
 KEYS = sorted(OPTIONS)
 

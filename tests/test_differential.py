@@ -7,8 +7,9 @@ What is asserted, per scenario:
   var or flag, each with Streamlit's value (JSON types included: true is not 1, 1 is not 1.0);
   a file source has Streamlit's path and the line the generator wrote the key on; "command-line
   argument or environment variable" is stconfig's flag (when a flag sets it) or env (the name click
-  reads: the explicit one unless empty, then STREAMLIT_RUN_...). A file Streamlit skipped (1.67:
-  a syntax error or a BOM) has an error in stconfig's layers; a file written clean has none.
+  reads: the explicit one unless empty, then STREAMLIT_RUN_...); a secret's value is not compared.
+  A file Streamlit skipped (1.67: a syntax error or a BOM) has an error in stconfig's layers; a file
+  written clean has none.
 - Streamlit refuses to start (click exits 2 on a bad env or flag value; loading raises on a
   top-level key, an invalid theme section, or any 1.40 syntax error): stconfig must not show a
   config as if all were well: it fails with `stconfig: error:`, or reports a layer error or a
@@ -39,6 +40,7 @@ TESTS = Path(__file__).resolve().parent
 ORACLE = TESTS / "streamlit_oracle.py"
 REPO = TESTS.parent
 BY_CLICK = "command-line argument or environment variable"
+BY_ENV = "environment variable"  # sensitive options, read by Streamlit itself
 FILE_SCOPES = {"home": "global", "project": "project", "script": "script"}
 
 EXAMPLES = int(os.environ.get("STCONFIG_DIFF_EXAMPLES", "60"))
@@ -216,7 +218,7 @@ def check_agreement(
     expected = {
         key: option
         for key, option in oracle["options"].items()
-        if option["where_defined"] != "<default>" and not option["hidden"]
+        if option["where_defined"] != "<default>"
     }
     shown = data["options"]
     assert sorted(shown) == sorted(expected), context
@@ -224,9 +226,12 @@ def check_agreement(
         got = shown[key]
         where = option["where_defined"]
         message = f"\n{key}: Streamlit {option}, stconfig {got}" + context
-        assert _canonical(got["value"]) == _canonical(option["value"]), message
+        if not option["hidden"]:
+            assert _canonical(got["value"]) == _canonical(option["value"]), message
         source = got["source"]
-        if where == BY_CLICK:
+        if where == BY_ENV:
+            assert source == {"scope": "env", "name": OPTIONS[key][1]}, message
+        elif where == BY_CLICK:
             assert source == _expected_click_source(scenario, key), message
         else:
             scopes, line = _file_expectation(scenario, layout, key, where)
@@ -293,6 +298,17 @@ KNOWN_CASES = {
         },
         env={"STREAMLIT_SERVER_PORT": "", "STREAMLIT_RUN_SERVER_MAXUPLOADSIZE": " 12 "},
         flags=(("server.folderWatchBlacklist", "a b"), ("server.folderWatchBlacklist", "c")),
+    ),
+    # A secret's env var is read by Streamlit itself, even when empty, over the project file.
+    "cookie_secret_env_even_empty": Scenario(
+        cwd_is_home=False,
+        script="none",
+        files={
+            "project": ConfigText(
+                b'[server]\ncookieSecret = "s3cret"\n', {"server.cookieSecret": 2}
+            )
+        },
+        env={"STREAMLIT_SERVER_COOKIE_SECRET": ""},
     ),
     # click keeps the last of repeated single-valued flags and never converts the others.
     "repeated_flag_last_wins": Scenario(
