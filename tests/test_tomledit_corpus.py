@@ -10,6 +10,7 @@ import difflib
 import math
 import re
 import tomllib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +239,55 @@ def test_corpus_files_edit_on_disk(tmp_path: Path) -> None:
         assert not again.written
         assert first.written == (first.before != target.read_text(encoding="utf-8"))
         assert tomllib.loads(target.read_text(encoding="utf-8"))["runner"][NEW_KEY[1]] is False
+
+
+def _tables_and_values(
+    data: dict[str, Any], prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], Any]]:
+    """Every table (value None) and every value reachable through tables."""
+    found: list[tuple[tuple[str, ...], Any]] = []
+    for key, value in data.items():
+        path = (*prefix, key)
+        if isinstance(value, dict):
+            found.append((path, None))
+            found.extend(_tables_and_values(value, path))
+        elif not (isinstance(value, list) and value and isinstance(value[0], dict)):
+            found.append((path, value))
+    return found
+
+
+def _only_an_empty_header_went(before: str, after: str) -> bool:
+    """The one way set-then-unset may differ: a header left with nothing under it goes, with
+    blank lines next to it (line endings aside: a last line without one passes that on)."""
+    old, new = before.splitlines(), after.splitlines()
+    remaining = iter(old)
+    if not all(line in remaining for line in new):  # `new` is `old` with lines taken out
+        return False
+    gone = list((Counter(old) - Counter(new)).elements())
+    headers = [line for line in gone if line.strip()]
+    return len(headers) == 1 and headers[0].lstrip().startswith("[")
+
+
+VALID = [path for path in CORPUS + SUITE if _readable(path.read_bytes()) is not None]
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: str(p.relative_to(SHARED)))
+def test_every_table_and_value(path: Path) -> None:
+    """A new key in every table, a new value for every value, every value unset."""
+    text = path.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    for key, value in _tables_and_values(data):
+        if value is None:
+            new_key = (*key, "stconfigNew")
+            added = set_in_text(text, new_key, 1)
+            assert same(tomllib.loads(added.text), _with(data, new_key, 1))
+            _inserted(text, added.text)
+            undone = unset_in_text(added.text, new_key)
+            assert undone is not None
+            assert undone.text == text or _only_an_empty_header_went(text, undone.text), key
+        else:
+            changed = set_in_text(text, key, _other(value))
+            assert same(tomllib.loads(changed.text), _with(data, key, _other(value)))
+            removed = unset_in_text(text, key)
+            assert removed is not None
+            assert any(same(tomllib.loads(removed.text), form) for form in _without(data, key))
