@@ -381,13 +381,13 @@ def _lookup(data: dict[str, Any], path: KeyPath) -> tuple[bool, Any]:
     return True, node
 
 
-def _check_tables(data: dict[str, Any], table: KeyPath, path: Path | None) -> None:
+def _check_tables(data: dict[str, Any], table: KeyPath, where: Path) -> None:
     node: Any = data
     for depth, part in enumerate(table):
         node = node.get(part) if isinstance(node, dict) else None
         if node is not None and not isinstance(node, dict):
             raise ConfigFileError(
-                path or Path("<document>"),
+                where,
                 f"{'.'.join(table[: depth + 1])} is not a table here, so it cannot hold "
                 f"{'.'.join(table)} keys",
                 hint="edit the file by hand",
@@ -420,7 +420,7 @@ def set_in_text(
             + text[entry.value_end :]
         )
     else:
-        _check_tables(data, parts[:-1], path)
+        _check_tables(data, parts[:-1], where)
         new_text, line = _insert(text, scanner, parts, value)
     expected = copy.deepcopy(data)
     node = expected
@@ -448,7 +448,7 @@ def _insert(text: str, scanner: _Scanner, parts: KeyPath, value: Value) -> tuple
                 anchor = entries[-1] if entries else line
             style = anchor if anchor.kind == "entry" else (entries[0] if entries else None)
             eq = style.entry.eq if style and style.entry else " = "
-            return _add_line(text, anchor, anchor.indent + name + eq + rendered, nl)
+            return _add_line(text, anchor, anchor.indent + _render_key([name]) + eq + rendered, nl)
 
     # 2. An inline table holding the table (or one of its parents): into the deepest one.
     holders = [i for i in scanner.inlines if table[: len(i.path)] == i.path]
@@ -484,7 +484,7 @@ def _insert(text: str, scanner: _Scanner, parts: KeyPath, value: Value) -> tuple
 
     # 4. A new [table] at the end, after one blank line, before any trailing blank lines.
     filled = [ln for ln in lines if ln.kind != "blank"]
-    section = "[" + _render_key(table) + "]" + nl + name + " = " + rendered
+    section = "[" + _render_key(table) + "]" + nl + _render_key([name]) + " = " + rendered
     if not filled:
         return _splice(text, 0, 0, section + nl, line_offset=1)
     final = filled[-1]
