@@ -185,10 +185,15 @@ def check_agreement(
             assert done.stderr.startswith("stconfig: error:"), context
             return
         data = json.loads(done.stdout)
-        flagged = [layer for layer in data["layers"] if layer["error"]]
-        assert flagged or data.get("warnings"), (
-            "Streamlit refuses to start, stconfig is silent" + context
-        )
+        if oracle["status"] == "exit":
+            # click refused an env value (a bad flag value makes stconfig fail above): a warning
+            # must name the variable.
+            named = [w for w in data["warnings"] for name in scenario.env if name in w]
+            assert named, "Streamlit refuses an env var, stconfig is silent" + context
+        else:
+            # Loading raised on a file: that file's layer says why.
+            flagged = [layer for layer in data["layers"] if layer["error"]]
+            assert flagged, "Streamlit refuses a config file, stconfig is silent" + context
         return
 
     assert done.returncode == 0, context
