@@ -128,7 +128,7 @@ def complete_value(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
 
 @app.command()
 def completion(
-    shell: Annotated[Shell, typer.Argument(help="bash, zsh, fish or powershell.")],
+    shell: Annotated[Shell, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell.")],
 ) -> int:
     """Print the completion script: commands, options, option keys, values.
 

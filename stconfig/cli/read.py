@@ -29,7 +29,7 @@ def show(
     keys: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[KEY_OR_SECTION]...",
+            metavar="KEY_OR_SECTION",
             help="Only these options or sections.",
             autocompletion=complete_key_or_section,
         ),
@@ -66,7 +66,10 @@ def show(
 @app.command()
 def get(
     key: Annotated[
-        str, typer.Argument(help="Option key, e.g. server.port.", autocompletion=complete_key)
+        str,
+        typer.Argument(
+            metavar="KEY", help="Option key, e.g. server.port.", autocompletion=complete_key
+        ),
     ],
     show_origin: Annotated[
         bool, typer.Option(*opts.SHOW_ORIGIN.names, help=opts.SHOW_ORIGIN.help)
@@ -127,6 +130,7 @@ def options(
     pattern: Annotated[
         str | None,
         typer.Argument(
+            metavar="PATTERN",
             help="A glob, a section name or part of a key.",
             autocompletion=complete_key_or_section,
         ),
@@ -144,7 +148,9 @@ def options(
 
 @app.command()
 def describe(
-    key: Annotated[str, typer.Argument(help="Option key.", autocompletion=complete_key)],
+    key: Annotated[
+        str, typer.Argument(metavar="KEY", help="Option key.", autocompletion=complete_key)
+    ],
     json_: JsonOption = False,
     project_dir: ProjectDirOption = None,
 ) -> int:

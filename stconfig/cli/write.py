@@ -24,7 +24,10 @@ from stconfig.cli.app import (
 from stconfig.cli.completion import complete_key, complete_value
 
 KeyArgument = Annotated[
-    str, typer.Argument(help="Option key, e.g. server.port.", autocompletion=complete_key)
+    str,
+    typer.Argument(
+        metavar="KEY", help="Option key, e.g. server.port.", autocompletion=complete_key
+    ),
 ]
 DryRunOption = Annotated[bool, typer.Option(*opts.DRY_RUN.names, help=opts.DRY_RUN.help)]
 ForceOption = Annotated[bool, typer.Option(*opts.FORCE.names, help=opts.FORCE.help)]
