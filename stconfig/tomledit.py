@@ -16,35 +16,19 @@ import re
 import stat
 import time
 import tomllib
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from stconfig.errors import ConfigFileError, UsageError
 from stconfig.model import Value
-
-KeyPath = tuple[str, ...]
-LineKind = Literal["blank", "comment", "header", "entry"]
+from stconfig.tomlscan import BARE_KEY, Entry, KeyPath, Line, ScanError, Scanner, skip_spaces
 
 LOCK_TIMEOUT = 5.0  # seconds a writer waits for another one's lock before giving up
 _BOM = b"\xef\xbb\xbf"
 _OPTION_PART = re.compile(r"[A-Za-z0-9_]+")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_WS = re.compile(r"[ \t]*")
-_NEWLINE = re.compile(r"\r?\n")
-_COMMENT = re.compile(r"#[^\r\n]*")
-_FILLER = re.compile(r"(?:[ \t\r\n]|#[^\r\n]*)*")  # whitespace, newlines and comments in arrays
-_BASIC = re.compile(r'"(?:[^"\\\r\n]|\\.)*"')
-_LITERAL = re.compile(r"'[^'\r\n]*'")
 _LITERAL_SAFE = re.compile(r"[^'\x00-\x08\x0a-\x1f\x7f]*")  # what a 'literal string' can hold
-_ML_BASIC = re.compile(r'"""(?:\\.|[^\\])*?"""(?:""?(?!"))?', re.DOTALL)
-_ML_LITERAL = re.compile(r"'''.*?'''(?:''?(?!'))?", re.DOTALL)
-# A date-time may hold one space (`1979-05-27 07:32:00`); every other scalar ends at a delimiter.
-_SCALAR = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?"
-    r"|[^ \t\r\n,\]\}#]+"
-)
 _PARSE_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -120,181 +104,6 @@ def read_document(path: Path) -> str:
     return text
 
 
-# --- scanning -------------------------------------------------------------------------------
-
-
-class _ScanError(Exception):
-    """The scanner met text it does not understand: the file is left alone."""
-
-
-def _end(pattern: re.Pattern[str], text: str, i: int) -> int:
-    match = pattern.match(text, i)
-    if match is None:
-        raise _ScanError(i)
-    return match.end()
-
-
-@dataclass
-class _Entry:
-    """One `key = value` pair: on its own line, or inside an inline table."""
-
-    path: KeyPath  # absolute key path
-    scope: KeyPath  # the table its key is relative to (header or inline table)
-    start: int  # where its key starts
-    eq: str  # the text between key and value (" = ", "=")
-    value_start: int
-    value_end: int
-    literal: bool  # the value is a 'literal string'
-
-
-@dataclass
-class _Inline:
-    path: KeyPath
-    open: int  # position of "{"
-    entries: list[_Entry] = field(default_factory=list)
-
-
-@dataclass
-class _Line:
-    """One statement: a blank line, a comment, a table header or a key/value pair (which may span
-    several physical lines), from its first character to past its line ending."""
-
-    kind: LineKind
-    start: int
-    body_end: int  # before the line ending
-    end: int  # after the line ending; == body_end on a last line without one
-    indent: str
-    header: KeyPath | None = None  # for headers
-    array: bool = False  # an [[array of tables]] header
-    commented: bool = False  # a header or entry with a trailing comment
-    entry: _Entry | None = None
-
-
-class _Scanner:
-    """Statements and key positions of a document tomllib has already accepted."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.lines: list[_Line] = []
-        self.inlines: list[_Inline] = []
-        self.aot_count: dict[KeyPath, int] = {}
-
-    def scan(self) -> _Scanner:
-        text, i, n = self.text, 0, len(self.text)
-        scope: KeyPath = ()
-        while i < n:
-            start = i
-            i = _end(_WS, text, i)
-            indent = text[start:i]
-            if i >= n or text[i] in "\r\n":
-                self._finish("blank", start, i, indent)
-            elif text[i] == "#":
-                self._finish("comment", start, _end(_COMMENT, text, i), indent)
-            elif text[i] == "[":
-                array = text.startswith("[[", i)
-                path, i = self._key(i + (2 if array else 1))
-                i += 2 if array else 1
-                line = self._finish("header", start, i, indent, header=path, array=array)
-                if array:
-                    # Keys under [[x]] belong to one element; an index keeps them unmatchable.
-                    index = self.aot_count.get(path, 0)
-                    self.aot_count[path] = index + 1
-                    scope = (*path, f"[{index}]")
-                else:
-                    scope = path
-                i = line.end
-                continue
-            else:
-                entry, i = self._entry(i, scope)
-                line = self._finish("entry", start, i, indent, entry=entry)
-            i = self.lines[-1].end
-        return self
-
-    def _finish(self, kind: LineKind, start: int, i: int, indent: str, **extra: Any) -> _Line:
-        text = self.text
-        after = _end(_WS, text, i)
-        commented = text.startswith("#", after)
-        body_end = _end(_COMMENT, text, after) if commented else after
-        newline = _NEWLINE.match(text, body_end)
-        end = newline.end() if newline else body_end
-        line = _Line(kind, start, body_end, end, indent, commented=commented, **extra)
-        self.lines.append(line)
-        return line
-
-    def _key(self, i: int) -> tuple[KeyPath, int]:
-        text = self.text
-        parts: list[str] = []
-        while True:
-            i = _end(_WS, text, i)
-            pattern = _BASIC if text[i] == '"' else _LITERAL if text[i] == "'" else _BARE_KEY
-            token_end = _end(pattern, text, i)
-            token = text[i:token_end]
-            parts.append(tomllib.loads("k = " + token)["k"] if token[0] in "\"'" else token)
-            i = _end(_WS, text, token_end)
-            if text.startswith(".", i):
-                i += 1
-                continue
-            return tuple(parts), i
-
-    def _entry(self, i: int, scope: KeyPath) -> tuple[_Entry, int]:
-        start = i
-        key, i = self._key(i)
-        key_end = i
-        while self.text[key_end - 1] in " \t":
-            key_end -= 1
-        i = _end(_WS, self.text, i + 1)
-        path = scope + key
-        value_end = self._value(i, path)
-        literal = self.text.startswith("'", i)
-        eq = self.text[key_end:i]
-        return _Entry(path, scope, start, eq, i, value_end, literal), value_end
-
-    def _value(self, i: int, path: KeyPath) -> int:
-        """Where the value starting at i ends; inline tables are recorded on the way."""
-        text = self.text
-        char = text[i]
-        if char == '"':
-            pattern = _ML_BASIC if text.startswith('"""', i) else _BASIC
-            return _end(pattern, text, i)
-        if char == "'":
-            pattern = _ML_LITERAL if text.startswith("'''", i) else _LITERAL
-            return _end(pattern, text, i)
-        if char == "[":
-            i += 1
-            while True:
-                i = _end(_FILLER, text, i)
-                if text[i] == "]":
-                    return i + 1
-                if text[i] == ",":
-                    i += 1
-                    continue
-                # Tables inside arrays are values, never edit targets: no key path.
-                i = self._value(i, (*path, "[]"))
-        if char == "{":
-            inline = _Inline(path, i)
-            self.inlines.append(inline)
-            i += 1
-            while True:
-                i = _end(_FILLER, text, i)
-                if text[i] == "}":
-                    return i + 1
-                if text[i] == ",":
-                    i += 1
-                    continue
-                entry, i = self._entry(i, path)
-                inline.entries.append(entry)
-        return _end(_SCALAR, text, i)
-
-    def entries(self) -> Iterator[tuple[_Entry, _Line | None]]:
-        """Every entry with its line (None for entries inside inline tables)."""
-        for line in self.lines:
-            if line.entry is not None:
-                yield line.entry, line
-        for inline in self.inlines:
-            for entry in inline.entries:
-                yield entry, None
-
-
 # --- pure edits -----------------------------------------------------------------------------
 
 
@@ -308,10 +117,10 @@ class EditResult:
     changed: bool
 
 
-def _scan(text: str, where: Path) -> _Scanner:
+def _scan(text: str, where: Path) -> Scanner:
     try:
-        return _Scanner(text).scan()
-    except (_ScanError, IndexError):
+        return Scanner(text).scan()
+    except ScanError:
         raise ConfigFileError(
             where,
             "stconfig cannot find its way through this file (valid TOML it does not handle)",
@@ -359,7 +168,7 @@ def _basic_string(text: str) -> str:
 
 
 def _render_key(parts: Sequence[str]) -> str:
-    return ".".join(part if _BARE_KEY.fullmatch(part) else _basic_string(part) for part in parts)
+    return ".".join(part if BARE_KEY.fullmatch(part) else _basic_string(part) for part in parts)
 
 
 def _newline(text: str) -> str:
@@ -431,7 +240,7 @@ def set_in_text(
     return EditResult(new_text, line, old if found else None, changed=True)
 
 
-def _insert(text: str, scanner: _Scanner, parts: KeyPath, value: Value) -> tuple[str, int]:
+def _insert(text: str, scanner: Scanner, parts: KeyPath, value: Value) -> tuple[str, int]:
     """Add a key that is not there: into its table, inline table or dotted keys, or a new table."""
     table, name = parts[:-1], parts[-1]
     nl = _newline(text)
@@ -459,7 +268,7 @@ def _insert(text: str, scanner: _Scanner, parts: KeyPath, value: Value) -> tuple
             last = inline.entries[-1]
             content = ", " + content + last.eq + rendered
             return _splice(text, last.value_end, last.value_end, content)
-        inner = _end(_WS, text, inline.open + 1)
+        inner = skip_spaces(text, inline.open + 1)
         spaced = " " if inner > inline.open + 1 else ""
         return _splice(text, inner, inner, content + " = " + rendered + spaced)
 
@@ -493,7 +302,7 @@ def _insert(text: str, scanner: _Scanner, parts: KeyPath, value: Value) -> tuple
     return _splice(text, final.end, final.end, nl + section + nl, line_offset=2)
 
 
-def _body(lines: list[_Line], header_index: int) -> list[_Line]:
+def _body(lines: list[Line], header_index: int) -> list[Line]:
     body = []
     for line in lines[header_index + 1 :]:
         if line.kind == "header":
@@ -502,7 +311,7 @@ def _body(lines: list[_Line], header_index: int) -> list[_Line]:
     return body
 
 
-def _comments_out(text: str, line: _Line, name: str) -> bool:
+def _comments_out(text: str, line: Line, name: str) -> bool:
     if line.kind != "comment":
         return False
     return (
@@ -520,7 +329,7 @@ def _common(a: KeyPath, b: KeyPath) -> int:
     return count
 
 
-def _add_line(text: str, anchor: _Line, content: str, nl: str) -> tuple[str, int]:
+def _add_line(text: str, anchor: Line, content: str, nl: str) -> tuple[str, int]:
     if anchor.end == anchor.body_end:  # the last line has no line ending
         return _splice(text, anchor.end, anchor.end, nl + content, line_offset=1)
     return _splice(text, anchor.end, anchor.end, content + nl, line_offset=0)
@@ -559,21 +368,21 @@ def unset_in_text(text: str, key: Sequence[str], *, path: Path | None = None) ->
     return EditResult(new_text, line_number, old, changed=True)
 
 
-def _unset_inline(text: str, scanner: _Scanner, entry: _Entry) -> str:
+def _unset_inline(text: str, scanner: Scanner, entry: Entry) -> str:
     inline = next(i for i in scanner.inlines if entry in i.entries)
     index = inline.entries.index(entry)
     if len(inline.entries) == 1:
         # `{ k = v }` becomes `{ }` and `{k = v}` becomes `{}`, as they were before a set.
         end = entry.value_end
         if entry.start > inline.open + 1:
-            end = _end(_WS, text, end)
+            end = skip_spaces(text, end)
         return text[: entry.start] + text[end:]
     if index + 1 < len(inline.entries):
         return text[: entry.start] + text[inline.entries[index + 1].start :]
     return text[: inline.entries[index - 1].value_end] + text[entry.value_end :]
 
 
-def _lines_to_remove(lines: list[_Line], own: _Line) -> set[int]:
+def _lines_to_remove(lines: list[Line], own: Line) -> set[int]:
     index = lines.index(own)
     remove = {index}
     header = next((i for i in range(index - 1, -1, -1) if lines[i].kind == "header"), None)
@@ -597,7 +406,7 @@ def _lines_to_remove(lines: list[_Line], own: _Line) -> set[int]:
     return remove
 
 
-def _remove_lines(text: str, lines: list[_Line], remove: set[int]) -> str:
+def _remove_lines(text: str, lines: list[Line], remove: set[int]) -> str:
     kept = [text[ln.start : ln.end] for i, ln in enumerate(lines) if i not in remove]
     last = lines[-1]
     if len(lines) - 1 in remove and last.end == last.body_end and kept:

@@ -1,0 +1,217 @@
+"""Where every statement and key of a valid TOML document sits, for the read side's line numbers
+and the write side's splices; the document must be one `tomllib` has already accepted.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+KeyPath = tuple[str, ...]
+LineKind = Literal["blank", "comment", "header", "entry"]
+
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_WS = re.compile(r"[ \t]*")
+_NEWLINE = re.compile(r"\r?\n")
+_COMMENT = re.compile(r"#[^\r\n]*")
+_FILLER = re.compile(r"(?:[ \t\r\n]|#[^\r\n]*)*")  # whitespace, newlines and comments in arrays
+_BASIC = re.compile(r'"(?:[^"\\\r\n]|\\.)*"')
+_LITERAL = re.compile(r"'[^'\r\n]*'")
+_ML_BASIC = re.compile(r'"""(?:\\.|[^\\])*?"""(?:""?(?!"))?', re.DOTALL)
+_ML_LITERAL = re.compile(r"'''.*?'''(?:''?(?!'))?", re.DOTALL)
+# A date-time may hold one space (`1979-05-27 07:32:00`); every other scalar ends at a delimiter.
+_SCALAR = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?"
+    r"|[^ \t\r\n,\]\}#]+"
+)
+
+
+class ScanError(Exception):
+    """The scanner met text it does not understand (valid TOML it does not handle)."""
+
+
+def _end(pattern: re.Pattern[str], text: str, i: int) -> int:
+    match = pattern.match(text, i)
+    if match is None:
+        raise ScanError(i)
+    return match.end()
+
+
+def skip_spaces(text: str, i: int) -> int:
+    """Where the spaces and tabs starting at i end."""
+    return _end(_WS, text, i)
+
+
+@dataclass
+class Entry:
+    """One `key = value` pair: on its own line, or inside an inline table."""
+
+    path: KeyPath  # absolute key path
+    scope: KeyPath  # the table its key is relative to (header or inline table)
+    start: int  # where its key starts
+    eq: str  # the text between key and value (" = ", "=")
+    value_start: int
+    value_end: int
+    literal: bool  # the value is a 'literal string'
+
+
+@dataclass
+class Inline:
+    path: KeyPath
+    open: int  # position of "{"
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Line:
+    """One statement: a blank line, a comment, a table header or a key/value pair (which may span
+    several physical lines), from its first character to past its line ending."""
+
+    kind: LineKind
+    start: int
+    body_end: int  # before the line ending
+    end: int  # after the line ending; == body_end on a last line without one
+    indent: str
+    header: KeyPath | None = None  # for headers
+    array: bool = False  # an [[array of tables]] header
+    commented: bool = False  # a header or entry with a trailing comment
+    entry: Entry | None = None
+
+
+class Scanner:
+    """Statements and key positions of a document tomllib has already accepted.
+
+    Keys under an [[array]] header get the element's index as a path part (`[0]`, `[1]`), and
+    values inside arrays a `[]` part: no option key matches them.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: list[Line] = []
+        self.inlines: list[Inline] = []
+        self.aot_count: dict[KeyPath, int] = {}
+
+    def scan(self) -> Scanner:
+        """Scan the whole text, or raise ScanError."""
+        try:
+            return self._scan()
+        except IndexError:  # ran off the end of the text looking for a token
+            raise ScanError(len(self.text)) from None
+
+    def _scan(self) -> Scanner:
+        text, i, n = self.text, 0, len(self.text)
+        scope: KeyPath = ()
+        while i < n:
+            start = i
+            i = _end(_WS, text, i)
+            indent = text[start:i]
+            if i >= n or text[i] in "\r\n":
+                self._finish("blank", start, i, indent)
+            elif text[i] == "#":
+                self._finish("comment", start, _end(_COMMENT, text, i), indent)
+            elif text[i] == "[":
+                array = text.startswith("[[", i)
+                path, i = self._key(i + (2 if array else 1))
+                i += 2 if array else 1
+                line = self._finish("header", start, i, indent, header=path, array=array)
+                if array:
+                    # Keys under [[x]] belong to one element; an index keeps them unmatchable.
+                    index = self.aot_count.get(path, 0)
+                    self.aot_count[path] = index + 1
+                    scope = (*path, f"[{index}]")
+                else:
+                    scope = path
+                i = line.end
+                continue
+            else:
+                entry, i = self._entry(i, scope)
+                line = self._finish("entry", start, i, indent, entry=entry)
+            i = self.lines[-1].end
+        return self
+
+    def _finish(self, kind: LineKind, start: int, i: int, indent: str, **extra: Any) -> Line:
+        text = self.text
+        after = _end(_WS, text, i)
+        commented = text.startswith("#", after)
+        body_end = _end(_COMMENT, text, after) if commented else after
+        newline = _NEWLINE.match(text, body_end)
+        end = newline.end() if newline else body_end
+        line = Line(kind, start, body_end, end, indent, commented=commented, **extra)
+        self.lines.append(line)
+        return line
+
+    def _key(self, i: int) -> tuple[KeyPath, int]:
+        text = self.text
+        parts: list[str] = []
+        while True:
+            i = _end(_WS, text, i)
+            pattern = _BASIC if text[i] == '"' else _LITERAL if text[i] == "'" else BARE_KEY
+            token_end = _end(pattern, text, i)
+            token = text[i:token_end]
+            parts.append(tomllib.loads("k = " + token)["k"] if token[0] in "\"'" else token)
+            i = _end(_WS, text, token_end)
+            if text.startswith(".", i):
+                i += 1
+                continue
+            return tuple(parts), i
+
+    def _entry(self, i: int, scope: KeyPath) -> tuple[Entry, int]:
+        start = i
+        key, i = self._key(i)
+        key_end = i
+        while self.text[key_end - 1] in " \t":
+            key_end -= 1
+        i = _end(_WS, self.text, i + 1)
+        path = scope + key
+        value_end = self._value(i, path)
+        literal = self.text.startswith("'", i)
+        eq = self.text[key_end:i]
+        return Entry(path, scope, start, eq, i, value_end, literal), value_end
+
+    def _value(self, i: int, path: KeyPath) -> int:
+        """Where the value starting at i ends; inline tables are recorded on the way."""
+        text = self.text
+        char = text[i]
+        if char == '"':
+            pattern = _ML_BASIC if text.startswith('"""', i) else _BASIC
+            return _end(pattern, text, i)
+        if char == "'":
+            pattern = _ML_LITERAL if text.startswith("'''", i) else _LITERAL
+            return _end(pattern, text, i)
+        if char == "[":
+            i += 1
+            while True:
+                i = _end(_FILLER, text, i)
+                if text[i] == "]":
+                    return i + 1
+                if text[i] == ",":
+                    i += 1
+                    continue
+                # Tables inside arrays are values, never edit targets: `[]` keeps them unmatchable.
+                i = self._value(i, (*path, "[]"))
+        if char == "{":
+            inline = Inline(path, i)
+            self.inlines.append(inline)
+            i += 1
+            while True:
+                i = _end(_FILLER, text, i)
+                if text[i] == "}":
+                    return i + 1
+                if text[i] == ",":
+                    i += 1
+                    continue
+                entry, i = self._entry(i, path)
+                inline.entries.append(entry)
+        return _end(_SCALAR, text, i)
+
+    def entries(self) -> Iterator[tuple[Entry, Line | None]]:
+        """Every entry with its line (None for entries inside inline tables)."""
+        for line in self.lines:
+            if line.entry is not None:
+                yield line.entry, line
+        for inline in self.inlines:
+            for entry in inline.entries:
+                yield entry, None
