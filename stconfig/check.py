@@ -19,7 +19,6 @@ from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import ConfigFileError, InvalidValueError
 from stconfig.layers import (
     FileProblem,
-    KeyPath,
     decode_config_bytes,
     expand_env_ref,
     key_positions,
@@ -29,6 +28,7 @@ from stconfig.layers import (
 )
 from stconfig.locate import file_layer_paths, parent_with_config_dir
 from stconfig.model import Value
+from stconfig.tomlscan import KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
 Severity = Literal["error", "warning"]

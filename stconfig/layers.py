@@ -2,12 +2,11 @@
 the `STREAMLIT_*` environment, and `--flag KEY=VALUE` arguments.
 
 Files are parsed with `tomllib`, as Streamlit parses them, and walked the way Streamlit's
-`_update_config_with_toml` walks them; a small scanner supplies the line numbers tomllib drops.
+`_update_config_with_toml` walks them; `tomlscan` supplies the line numbers tomllib drops.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,160 +17,38 @@ from typing import Any
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, UsageError
 from stconfig.model import Layer, Scope, Setting, Source, Value
+from stconfig.tomlscan import BARE_KEY, KeyPath, ScanError, Scanner
 from stconfig.values import parse_click
 
-KeyPath = tuple[str, ...]
-
-_BARE_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _THEME_CATEGORIES = ("sidebar", "light", "dark")
 _ENV_PREFIX = "env:"
 
 
-class _KeyLineScanner:
-    """Finds the 1-based line of every key path in a document tomllib has already accepted."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.newlines = [i for i, char in enumerate(text) if char == "\n"]
-        self.offsets: dict[KeyPath, int] = {}
-
-    def position(self, pos: int) -> tuple[int, int]:
-        """1-based (line, column) of an offset."""
-        line = bisect.bisect_left(self.newlines, pos)
-        return line + 1, pos - (self.newlines[line - 1] + 1 if line else 0) + 1
-
-    def record(self, path: KeyPath, pos: int) -> None:
-        # `a.b.c = 1` and `[a.b]` also define the tables a and a.b, first seen on this line.
-        for end in range(1, len(path) + 1):
-            self.offsets.setdefault(path[:end], pos)
-
-    def scan(self) -> dict[KeyPath, int]:
-        text, i = self.text, 0
-        table: KeyPath | None = ()
-        while True:
-            i = self._skip_blank(i, newlines=True)
-            if i >= len(text):
-                return self.offsets
-            if text[i] == "[":
-                array = text.startswith("[[", i)
-                start = i
-                path, i = self._key(i + (2 if array else 1))
-                i = self._skip_blank(i) + (2 if array else 1)
-                self.record(path, start)
-                # Keys in [[array]] elements belong to the array's value: its line is the header's.
-                table = None if array else path
-            else:
-                start = i
-                key, i = self._key(i)
-                full = None if table is None else table + key
-                if full is not None:
-                    self.record(full, start)
-                i = self._value(self._skip_blank(i) + 1, full)
-
-    def _skip_blank(self, i: int, *, newlines: bool = False) -> int:
-        text = self.text
-        while i < len(text):
-            char = text[i]
-            if char in " \t" or (newlines and char in "\r\n"):
-                i += 1
-            elif char == "#" and newlines:
-                end = text.find("\n", i)
-                i = len(text) if end < 0 else end
-            else:
-                break
-        return i
-
-    def _key(self, i: int) -> tuple[KeyPath, int]:
-        parts: list[str] = []
-        text = self.text
-        while True:
-            i = self._skip_blank(i)
-            if text[i] in "\"'":
-                end = self._string_end(i)
-                parts.append(tomllib.loads("k = " + text[i:end])["k"])
-                i = end
-            else:
-                start = i
-                while i < len(text) and text[i] in _BARE_KEY_CHARS:
-                    i += 1
-                parts.append(text[start:i])
-            i = self._skip_blank(i)
-            if i < len(text) and text[i] == ".":
-                i += 1
-                continue
-            return tuple(parts), i
-
-    def _string_end(self, i: int) -> int:
-        text = self.text
-        quote = text[i]
-        if text.startswith(quote * 3, i):
-            j = i + 3
-            while True:
-                j = text.find(quote * 3, j)
-                if quote == '"' and _escaped(text, j):
-                    j += 1
-                    continue
-                j += 3
-                # Up to two more quotes belong to the content: `""""""` ends a string of two.
-                for _ in range(2):
-                    if text.startswith(quote, j):
-                        j += 1
-                return j
-        j = i + 1
-        while True:
-            j = text.find(quote, j)
-            if quote == '"' and _escaped(text, j):
-                j += 1
-                continue
-            return j + 1
-
-    def _value(self, i: int, path: KeyPath | None) -> int:
-        text = self.text
-        i = self._skip_blank(i)
-        char = text[i]
-        if char in "\"'":
-            return self._string_end(i)
-        if char == "[":
-            i += 1
-            while True:
-                i = self._skip_blank(i, newlines=True)
-                if text[i] == "]":
-                    return i + 1
-                if text[i] == ",":
-                    i += 1
-                    continue
-                i = self._value(i, None)
-        if char == "{":
-            i += 1
-            while True:
-                i = self._skip_blank(i, newlines=True)
-                if text[i] == "}":
-                    return i + 1
-                if text[i] == ",":
-                    i += 1
-                    continue
-                start = i
-                key, i = self._key(i)
-                inner = None if path is None else path + key
-                if inner is not None:
-                    self.record(inner, start)
-                i = self._value(self._skip_blank(i) + 1, inner)
-        while i < len(text) and text[i] not in ",]}#\r\n":
-            i += 1
-        return i
-
-
-def _escaped(text: str, quote_pos: int) -> bool:
-    backslashes = 0
-    while quote_pos - backslashes - 1 >= 0 and text[quote_pos - backslashes - 1] == "\\":
-        backslashes += 1
-    return backslashes % 2 == 1
-
-
 def key_positions(text: str) -> dict[KeyPath, tuple[int, int]]:
-    """(line, column) of each key path (tables, dotted keys, inline-table keys) in valid TOML."""
-    scanner = _KeyLineScanner(text)
-    return {path: scanner.position(pos) for path, pos in scanner.scan().items()}
+    """(line, column) of each key path (tables, dotted keys, inline-table keys) in valid TOML:
+    a header's `[`, a key's first character. Empty when the scanner cannot find its way through
+    the text: the values still apply, only their lines are unknown."""
+    try:
+        scanner = Scanner(text).scan()
+    except ScanError:
+        return {}
+    starts = [
+        (line.start + len(line.indent), line.header)
+        for line in scanner.lines
+        if line.header is not None
+    ]
+    starts.extend((entry.start, entry.path) for entry, _ in scanner.entries())
+    starts.sort(key=lambda start: start[0])
+    positions: dict[KeyPath, tuple[int, int]] = {}
+    line, counted = 1, 0
+    for pos, path in starts:
+        line += text.count("\n", counted, pos)
+        counted = pos
+        column = pos - text.rfind("\n", 0, pos)
+        # `a.b.c = 1` and `[a.b]` also define the tables a and a.b, first seen here.
+        for end in range(1, len(path) + 1):
+            positions.setdefault(path[:end], (line, column))
+    return positions
 
 
 def key_lines(text: str) -> dict[KeyPath, int]:
@@ -313,7 +190,7 @@ def _bom_glued_to_key(data: bytes, catalog: Catalog) -> bool:
     return (
         catalog.bom == "fatal"
         and data.startswith(_BOM)
-        and data[len(_BOM) : len(_BOM) + 1].decode("latin-1") in _BARE_KEY_CHARS
+        and BARE_KEY.fullmatch(data[len(_BOM) : len(_BOM) + 1].decode("latin-1")) is not None
     )
 
 
