@@ -87,6 +87,7 @@ class Scenario:
     flags: tuple[tuple[str, str], ...] = ()
     relative_script: bool = False  # the script path is given relative to the project dir
     run_elsewhere: bool = False  # stconfig runs from another directory, with -C
+    via_symlink: bool = False  # every path goes through a symlinked directory
 
     def flag_args(self) -> list[str]:
         """The flags as `streamlit run` takes them."""
@@ -113,6 +114,11 @@ class Layout:
 
 
 def materialize(scenario: Scenario, root: Path) -> Layout:
+    if scenario.via_symlink:
+        # Streamlit's project path is os.getcwd() (symlinks resolved), HOME is taken as given.
+        (root / "real").mkdir()
+        (root / "link").symlink_to(root / "real", target_is_directory=True)
+        root = root / "link"
     home = root / "home"
     project = home if scenario.cwd_is_home else root / "project"
     script_dir = {
@@ -372,4 +378,5 @@ def scenarios(draw: st.DrawFn, *, allow_defects: bool = True) -> Scenario:
         flags=draw(flags()),
         relative_script=relative,
         run_elsewhere=run_elsewhere,
+        via_symlink=draw(st.integers(0, 5)) == 0,
     )

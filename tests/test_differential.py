@@ -84,7 +84,9 @@ def _base_env(layout: Layout) -> dict[str, str]:
 
 
 def _script_arg(scenario: Scenario, script: Path, layout: Layout) -> str:
-    return os.path.relpath(script, layout.project) if scenario.relative_script else str(script)
+    # Without --script stconfig models `streamlit run streamlit_app.py` in the project dir.
+    relative = scenario.relative_script or layout.script is None
+    return os.path.relpath(script, layout.project) if relative else str(script)
 
 
 def run_oracle(
@@ -157,16 +159,29 @@ def _file_expectation(
     scenario: Scenario, layout: Layout, key: str, where: str
 ) -> tuple[set[str], int]:
     """The scopes the file at `where` can be reported as, and the line the key was written on."""
-    places = [place for place, path in layout.config.items() if str(path) == where]
+    places = [place for place, path in layout.config.items() if _same_file(path, where)]
     assert places, f"{key}: Streamlit read it from {where}, not a generated file"
     written = [scenario.files[place] for place in places if place in scenario.files]
     assert written, f"{key}: {where} was not generated"
-    return {FILE_SCOPES[place] for place in places}, written[0].lines[key]
+    scopes = {FILE_SCOPES[place] for place in places}
+    if layout.script is not None:
+        # Streamlit compares path strings: the project file reached through a symlinked script
+        # path is read a second time, as the script-level file.
+        arg = _script_arg(scenario, layout.script, layout)
+        script = os.path.normpath(os.path.join(os.path.realpath(layout.project), arg))
+        if where == os.path.join(os.path.dirname(script), ".streamlit", "config.toml"):
+            scopes.add("script")
+    return scopes, written[0].lines[key]
+
+
+def _same_file(path: Path, reported: str) -> bool:
+    """`reported` names `path` (through a symlink or not: which one is Streamlit's to say)."""
+    return os.path.realpath(path) == os.path.realpath(reported)
 
 
 def _file_layer(data: dict[str, Any], path: Path) -> dict[str, Any] | None:
     for layer in data["layers"]:
-        if layer.get("path") == str(path):
+        if "path" in layer and _same_file(path, layer["path"]):
             return layer  # type: ignore[no-any-return]
     return None
 
@@ -200,17 +215,19 @@ def check_agreement(
     data = json.loads(done.stdout)
     assert data["streamlit_version"] == oracle["streamlit_version"], context
 
-    read_by_streamlit = {option["where_defined"] for option in oracle["options"].values()}
+    read_by_streamlit = {
+        os.path.realpath(option["where_defined"]) for option in oracle["options"].values()
+    }
     for place, text in scenario.files.items():
         layer = _file_layer(data, layout.config[place])
         if layer is None:
             # Only a version without script-level config (1.40) may leave a generated file out,
             # and then Streamlit must not have read it either.
             assert place == "script", f"no layer for {place}" + context
-            assert str(layout.config[place]) not in read_by_streamlit, context
+            assert os.path.realpath(layout.config[place]) not in read_by_streamlit, context
             continue
         error = layer["error"]
-        skipped = str(layout.config[place]) not in read_by_streamlit
+        skipped = os.path.realpath(layout.config[place]) not in read_by_streamlit
         # A BOM before a bare key is read by 1.40 (glued to that key), so nothing to say there.
         bom_glued = text.defect == "bom" and text.data[3:4].isalpha()
         if text.defect == "syntax" or (text.defect == "bom" and not bom_glued):
