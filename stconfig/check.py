@@ -28,12 +28,11 @@ from stconfig.layers import (
 )
 from stconfig.locate import file_layer_paths, parent_with_config_dir
 from stconfig.model import Value
-from stconfig.tomlscan import KeyPath
+from stconfig.tomlscan import SYNTAX_POSITION, KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
 Severity = Literal["error", "warning"]
 
-_TOML_POSITION = re.compile(r" \((?:at line \d+, column \d+|at end of document)\)")
 _SYNTAX_HINTS = (
     ("Cannot overwrite a value", "each key may appear once: delete or merge the repeated one"),
     ("Cannot declare", "each table may appear once: merge the repeated [table] into the first"),
@@ -109,7 +108,7 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
     findings: list[Finding] = []
 
     def problem(error: FileProblem, code: str, hint: str) -> None:
-        message = _TOML_POSITION.sub("", str(error))
+        message = SYNTAX_POSITION.sub("", str(error))
         findings.append(Finding("error", code, message, hint, path, error.line, error.column))
 
     try:

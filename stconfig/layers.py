@@ -7,7 +7,7 @@ Files are parsed with `tomllib`, as Streamlit parses them, and walked the way St
 
 from __future__ import annotations
 
-import re
+import codecs
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +17,15 @@ from typing import Any
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, UsageError
 from stconfig.model import Layer, Scope, Setting, Source, Value
-from stconfig.tomlscan import BARE_KEY, KeyPath, ScanError, Scanner
+from stconfig.tomlscan import (
+    BARE_KEY,
+    KeyPath,
+    NotUtf8,
+    ScanError,
+    Scanner,
+    decode_utf8,
+    syntax_error_place,
+)
 from stconfig.values import parse_click
 
 _THEME_CATEGORIES = ("sidebar", "light", "dark")
@@ -126,7 +134,6 @@ def expand_env_ref(value: Value, env: Mapping[str, str]) -> tuple[Value, str | N
     return raw, name
 
 
-_BOM = b"\xef\xbb\xbf"
 _CONSEQUENCE = {
     "skipped": "Streamlit skips the file",
     "fatal": "`streamlit run` fails",
@@ -135,7 +142,7 @@ _CONSEQUENCE = {
 
 def decode_config_bytes(data: bytes, catalog: Catalog) -> str:
     """The text Streamlit would parse, or FileProblem for a BOM or bytes that are not UTF-8."""
-    if data.startswith(_BOM):
+    if data.startswith(codecs.BOM_UTF8):
         if catalog.bom in _CONSEQUENCE:
             raise FileProblem(
                 f"starts with a UTF-8 BOM: {_CONSEQUENCE[catalog.bom]}",
@@ -143,22 +150,16 @@ def decode_config_bytes(data: bytes, catalog: Catalog) -> str:
                 line=1,
                 column=1,
             )
-        data = data[len(_BOM) :]
+        data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line_start = data.rfind(b"\n", 0, error.start) + 1
+        return decode_utf8(data)
+    except NotUtf8 as error:
         raise FileProblem(
-            f"not valid UTF-8 (byte {error.start}): Streamlit fails to start",
+            f"not valid UTF-8 (byte {error.offset}): Streamlit fails to start",
             code="not-utf8",
-            line=data.count(b"\n", 0, error.start) + 1,
-            column=error.start - line_start + 1,
+            line=error.line,
+            column=error.column,
         ) from None
-
-
-# tomllib (3.11-3.13) puts the position only in the message; 3.14 also sets lineno/colno.
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 
 def parse_toml(text: str, catalog: Catalog) -> dict[str, Any]:
@@ -166,14 +167,7 @@ def parse_toml(text: str, catalog: Catalog) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        reason = str(error)
-        line: int | None = getattr(error, "lineno", None)
-        column: int | None = getattr(error, "colno", None)
-        if (found := _TOML_POSITION.search(reason)) is not None:
-            line, column = int(found[1]), int(found[2])
-        elif _TOML_AT_END.search(reason) is not None:
-            line = text.count("\n") + 1
-            column = len(text) - (text.rfind("\n") + 1) + 1
+        _, line, column = syntax_error_place(error, text)
         consequence = _CONSEQUENCE["fatal" if catalog.broken_file_fatal else "skipped"]
         raise FileProblem(
             f"TOML syntax error: {error}: {consequence}",
@@ -189,8 +183,8 @@ def _bom_glued_to_key(data: bytes, catalog: Catalog) -> bool:
     top-level key is an unknown section."""
     return (
         catalog.bom == "fatal"
-        and data.startswith(_BOM)
-        and BARE_KEY.fullmatch(data[len(_BOM) : len(_BOM) + 1].decode("latin-1")) is not None
+        and data.startswith(codecs.BOM_UTF8)
+        and BARE_KEY.match(data.removeprefix(codecs.BOM_UTF8)[:1].decode("latin-1")) is not None
     )
 
 
@@ -204,7 +198,7 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
             raise FileProblem("is not a regular file: Streamlit fails to start", code="not-a-file")
         data = path.read_bytes()
         glued = _bom_glued_to_key(data, catalog)
-        text = decode_config_bytes(data[len(_BOM) :] if glued else data, catalog)
+        text = decode_config_bytes(data.removeprefix(codecs.BOM_UTF8) if glued else data, catalog)
         parsed = parse_toml(text, catalog)
         if glued:
             first = next(iter(parsed))

@@ -7,6 +7,7 @@ and must equal the original data plus the change, or nothing is written.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import copy
 import json
@@ -23,13 +24,22 @@ from typing import Any
 
 from stconfig.errors import ConfigFileError, UsageError
 from stconfig.model import Value
-from stconfig.tomlscan import BARE_KEY, Entry, KeyPath, Line, ScanError, Scanner, skip_spaces
+from stconfig.tomlscan import (
+    BARE_KEY,
+    Entry,
+    KeyPath,
+    Line,
+    NotUtf8,
+    ScanError,
+    Scanner,
+    decode_utf8,
+    skip_spaces,
+    syntax_error_place,
+)
 
 LOCK_TIMEOUT = 5.0  # seconds a writer waits for another one's lock before giving up
-_BOM = b"\xef\xbb\xbf"
 _OPTION_PART = re.compile(r"[A-Za-z0-9_]+")
 _LITERAL_SAFE = re.compile(r"[^'\x00-\x08\x0a-\x1f\x7f]*")  # what a 'literal string' can hold
-_PARSE_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 # --- strict reading -------------------------------------------------------------------------
@@ -37,7 +47,7 @@ _PARSE_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 def decode(data: bytes, path: Path) -> str:
     """The file's text, refusing what Streamlit cannot read: a UTF-8 BOM or bytes not UTF-8."""
-    if data.startswith(_BOM):
+    if data.startswith(codecs.BOM_UTF8):
         raise ConfigFileError(
             path,
             "starts with a UTF-8 byte order mark, which Streamlit cannot parse",
@@ -46,14 +56,13 @@ def decode(data: bytes, path: Path) -> str:
             hint="save the file as UTF-8 without BOM (remove its first three bytes)",
         )
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line_start = data.rfind(b"\n", 0, error.start) + 1
+        return decode_utf8(data)
+    except NotUtf8 as error:
         raise ConfigFileError(
             path,
-            f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
-            line=data.count(b"\n", 0, error.start) + 1,
-            column=error.start - line_start + 1,
+            f"not valid UTF-8 (byte 0x{data[error.offset]:02x})",
+            line=error.line,
+            column=error.column,
             hint="save the file as UTF-8; stconfig never rewrites a file it cannot read",
         ) from None
 
@@ -65,16 +74,7 @@ def parse_strict(text: str, path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        position = _PARSE_POSITION.search(message)
-        line = column = None
-        if position:
-            line, column = int(position.group(1)), int(position.group(2))
-            message = message[: position.start()].rstrip()
-        elif "end of document" in message:
-            line = text.count("\n") + 1
-            column = len(text) - (text.rfind("\n") + 1) + 1
-            message = message.replace("(at end of document)", "").rstrip()
+        message, line, column = syntax_error_place(error, text)
         hint = (
             "fix it by hand (Streamlit skips a file it cannot parse); "
             "stconfig never writes a file that does not parse"

@@ -1,5 +1,5 @@
-"""Where every statement and key of a valid TOML document sits, for the read side's line numbers
-and the write side's splices; the document must be one `tomllib` has already accepted.
+"""TOML text as both the read and the write side see it: UTF-8 decoding, the position of a `tomllib`
+syntax error, and where every statement and key of a valid document sits (lines and splices).
 """
 
 from __future__ import annotations
@@ -27,6 +27,48 @@ _SCALAR = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?"
     r"|[^ \t\r\n,\]\}#]+"
 )
+
+
+# tomllib's " (at line L, column C)" or " (at end of document)" after its reason: 3.11-3.13 put the
+# position only in the message (3.14 also sets lineno and colno).
+SYNTAX_POSITION = re.compile(r" \((?:at line (\d+), column (\d+)|at end of document)\)")
+_FINAL_POSITION = re.compile(SYNTAX_POSITION.pattern + r"\s*$")
+
+
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8: the first bad byte's offset, 1-based line and column."""
+
+    def __init__(self, offset: int, line: int, column: int) -> None:
+        super().__init__(f"not valid UTF-8 at byte {offset}")
+        self.offset = offset
+        self.line = line
+        self.column = column
+
+
+def decode_utf8(data: bytes) -> str:
+    """The bytes as UTF-8 text, or NotUtf8 saying where the first bad byte is."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        bad = error.start
+        line_start = data.rfind(b"\n", 0, bad) + 1
+        raise NotUtf8(bad, data.count(b"\n", 0, bad) + 1, bad - line_start + 1) from None
+
+
+def syntax_error_place(
+    error: tomllib.TOMLDecodeError, text: str
+) -> tuple[str, int | None, int | None]:
+    """tomllib's reason without the position it appends, and that position's 1-based line and
+    column ("at end of document": just past the document's last character)."""
+    message = str(error)
+    found = _FINAL_POSITION.search(message)
+    if found is None:
+        return message, getattr(error, "lineno", None), getattr(error, "colno", None)
+    if found[1] is None:
+        line, column = text.count("\n") + 1, len(text) - text.rfind("\n")
+    else:
+        line, column = int(found[1]), int(found[2])
+    return message[: found.start()], line, column
 
 
 class ScanError(Exception):

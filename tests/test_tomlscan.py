@@ -1,17 +1,25 @@
-"""The shared TOML scanner: key positions for the read side, and what the read side does when the
-scanner cannot find its way through a valid file."""
+"""The TOML text module both sides share: key positions (and what the read side does when the
+scanner is lost), syntax-error positions and UTF-8 decoding."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 from conftest import write_config
 
-from stconfig import tomlscan
+from stconfig import tomledit, tomlscan
 from stconfig.catalog.store import load_catalog
 from stconfig.check import check_bytes
-from stconfig.layers import key_positions, read_file_layer
+from stconfig.errors import ConfigFileError
+from stconfig.layers import (
+    FileProblem,
+    decode_config_bytes,
+    key_positions,
+    parse_toml,
+    read_file_layer,
+)
 from stconfig.model import Scope
 
 CATALOG = load_catalog(None)
@@ -78,3 +86,46 @@ def test_read_side_keeps_values_without_lines_when_the_scanner_is_lost(project: 
     assert layer.settings[KEY].source.line is None
     findings = check_bytes(text.encode(), Path("config.toml"), CATALOG, {})
     assert [(f.code, f.line) for f in findings] == [("unknown-key", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("a = 1\nb = ?\n", ("Invalid value", 2, 5)),
+        ("a = 1\nb = [1,", ("Invalid value", 2, 8)),  # "(at end of document)"
+        # A key may hold text that looks like a position: only the one at the end counts.
+        ('[a."(at line 1, column 1)"]\n[a."(at line 1, column 1)"]\n', (None, 2, 27)),
+    ],
+)
+def test_syntax_error_place_is_shared_by_both_sides(
+    text: str, place: tuple[str | None, int, int]
+) -> None:
+    reason, line, column = place
+    with pytest.raises(tomllib.TOMLDecodeError) as raised:
+        tomllib.loads(text)
+    found = tomlscan.syntax_error_place(raised.value, text)
+    assert found[1:] == (line, column)
+    assert "(at " not in found[0].removeprefix("Cannot declare ('a', '(at line 1, column 1)')")
+    if reason is not None:
+        assert found[0] == reason
+    with pytest.raises(FileProblem) as problem:
+        parse_toml(text, CATALOG)
+    assert (problem.value.line, problem.value.column) == (line, column)
+    with pytest.raises(ConfigFileError) as refused:
+        tomledit.parse_strict(text, Path("config.toml"))
+    assert (refused.value.line, refused.value.column) == (line, column)
+    assert found[0] in refused.value.message
+
+
+def test_decode_utf8_says_where_the_bad_byte_is() -> None:
+    assert tomlscan.decode_utf8("é = 1\n".encode()) == "é = 1\n"
+    with pytest.raises(tomlscan.NotUtf8) as raised:
+        tomlscan.decode_utf8(b"a = 1\r\nb = '\xc3('\n")
+    assert (raised.value.offset, raised.value.line, raised.value.column) == (12, 2, 6)
+    with pytest.raises(FileProblem) as problem:
+        decode_config_bytes(b"a = 1\r\nb = '\xc3('\n", CATALOG)
+    assert (problem.value.code, problem.value.line, problem.value.column) == ("not-utf8", 2, 6)
+    with pytest.raises(ConfigFileError) as refused:
+        tomledit.decode(b"a = 1\r\nb = '\xc3('\n", Path("config.toml"))
+    assert (refused.value.line, refused.value.column) == (2, 6)
+    assert "0xc3" in refused.value.message
