@@ -60,7 +60,9 @@ class Source:
     def describe(self) -> str:
         """Short human form: `project /p/.streamlit/config.toml:3`, `env STREAMLIT_X`, `default`."""
         if self.scope.is_file:
-            text = f"{self.scope.value} {self.path}:{self.line}"
+            text = f"{self.scope.value} {self.path}"
+            if self.line is not None:  # None only when the file could not be scanned for lines
+                text += f":{self.line}"
             if self.env_ref is not None:
                 text += f" (via env:{self.env_ref})"
             return text
