@@ -120,3 +120,11 @@ def choose_target(
     if project:
         return Target(Scope.PROJECT, config_file_in(project_dir))
     return None
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the current directory when it is below it, else absolute."""
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

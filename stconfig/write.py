@@ -4,7 +4,6 @@ file through `tomledit`, and find the higher layers that still override the resu
 from __future__ import annotations
 
 import difflib
-import os
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from typing import Any, Literal
 from stconfig import tomledit
 from stconfig.catalog import Catalog
 from stconfig.errors import NotSetError, UnknownKeyError
-from stconfig.locate import Target, config_file_in
+from stconfig.locate import Target, config_file_in, display_path
 from stconfig.model import Scope, Source, Value
 from stconfig.resolve import Context, resolve
 from stconfig.values import parse_values, to_json
@@ -248,11 +247,3 @@ def _diff(before: str, after: str, path: Path) -> str:
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
     )
-
-
-def display_path(path: Path) -> str:
-    """The path relative to the current directory when it is below it, else absolute."""
-    try:
-        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -30,6 +30,7 @@ from stconfig.cli.app import (
 )
 from stconfig.cli.output import Messages, emit
 from stconfig.errors import ConfigFileError, ExitCode, StconfigError, UsageError
+from stconfig.locate import display_path
 from stconfig.resolve import Context
 
 StrictOption = Annotated[
@@ -50,11 +51,7 @@ def _place(finding: Finding) -> str:
         return f"env {finding.env_var}"
     if finding.file is None:
         return "stconfig"
-    path = finding.file
-    try:
-        shown = str(path.relative_to(Path.cwd())) if path.is_absolute() else str(path)
-    except ValueError:
-        shown = str(path)
+    shown = display_path(finding.file)
     for part in (finding.line, finding.column):
         if part is None:
             break

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from stconfig.cli.output import Messages, emit
 from stconfig.errors import ExitCode
+from stconfig.locate import display_path
 from stconfig.model import Value
 from stconfig.render import HIDDEN
 from stconfig.resolve import Context
 from stconfig.values import to_text
-from stconfig.write import TargetChoice, WriteOutcome, display_path, set_option, unset_option
+from stconfig.write import TargetChoice, WriteOutcome, set_option, unset_option
 
 
 def run_set(
