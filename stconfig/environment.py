@@ -8,6 +8,7 @@ Versions are read from `streamlit-X.Y.Z.dist-info` folder names, so this costs a
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,15 @@ from pathlib import Path
 
 _DIST_PREFIX = "streamlit-"
 _DIST_SUFFIX = ".dist-info"
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """`1.40.0` -> (1, 40, 0); a pre-release part such as `0rc1` counts by its leading digits."""
+    parts = []
+    for part in version.split(".")[:3]:
+        digits = "".join(itertools.takewhile(str.isdigit, part))
+        parts.append(int(digits or 0))
+    return tuple(parts + [0] * (3 - len(parts)))
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
 from stconfig.cli.probe import _value_text
+from stconfig.environment import version_tuple
 from stconfig.errors import ExitCode
 from stconfig.model import Resolved, Scope, Source
 from stconfig.probe import ProbeResult
-from stconfig.probe.target import version_tuple
 
 KEY = "runner.enforceSerializableSessionState"
 FROM_CLI = "command-line argument or environment variable"  # Streamlit's where_defined

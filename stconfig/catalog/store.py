@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from stconfig.catalog import Catalog, FileEffect, OptionSpec, OptionType
-from stconfig.environment import StreamlitInstall
+from stconfig.environment import StreamlitInstall, version_tuple
 from stconfig.errors import ProbeError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -42,14 +42,10 @@ _OPTION_FIELDS: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", version))
-
-
 def shipped_versions() -> list[str]:
     """The Streamlit versions whose catalog ships with stconfig, oldest first."""
     found = [m["version"] for p in DATA_DIR.iterdir() if (m := _SHIPPED.match(p.name))]
-    return sorted(found, key=_version_key)
+    return sorted(found, key=version_tuple)
 
 
 def shipped_path(version: str) -> Path:

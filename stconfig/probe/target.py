@@ -4,7 +4,6 @@ in it in a process group of its own, always stopped whole (success, failure, tim
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import signal
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stconfig.environment import StreamlitInstall
+from stconfig.environment import StreamlitInstall, version_tuple
 from stconfig.errors import ProbeError
 
 _GRACE_SECONDS = 1.0
@@ -23,15 +22,6 @@ _GRACE_SECONDS = 1.0
 PROBE_MIN_VERSION = (1, 21, 0)
 # The first release with AppTest (`streamlit.testing.v1`).
 AUDIT_MIN_VERSION = (1, 28, 0)
-
-
-def version_tuple(version: str) -> tuple[int, ...]:
-    """`1.40.0` -> (1, 40, 0); a pre-release part such as `0rc1` counts by its leading digits."""
-    parts = []
-    for part in version.split(".")[:3]:
-        digits = "".join(itertools.takewhile(str.isdigit, part))
-        parts.append(int(digits or 0))
-    return tuple(parts + [0] * (3 - len(parts)))
 
 
 def require_streamlit(
