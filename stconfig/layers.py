@@ -283,15 +283,20 @@ def read_env_layer(catalog: Catalog, env: Mapping[str, str]) -> Layer:
     )
 
 
+def split_flag(flag: str) -> tuple[str, str]:
+    """`--flag` argument `KEY=VALUE` (or `--KEY=VALUE`) as the option key and the raw value."""
+    key, _, raw = flag.partition("=")
+    return key.strip().removeprefix("--"), raw
+
+
 def read_flag_layer(catalog: Catalog, flags: Sequence[str]) -> Layer:
     """`--flag KEY=VALUE` arguments as `streamlit run --KEY VALUE` would pass them."""
     layer = Layer(scope=Scope.FLAG)
     given: dict[str, tuple[OptionSpec, list[str]]] = {}
     for flag in flags:
-        key, sep, raw = flag.partition("=")
-        key = key.strip().removeprefix("--")
-        if not sep:
+        if "=" not in flag:
             raise UsageError(f"--flag takes KEY=VALUE, not {flag!r}")
+        key, raw = split_flag(flag)
         spec = catalog.require(key)
         if spec.sensitive:
             raise UsageError(

@@ -3,7 +3,7 @@ stconfig's read side agree?) and the audit (which Session State values of an app
 """
 
 from stconfig.probe.audit import AppException, AuditResult, UnpicklableValue, run_audit
-from stconfig.probe.serve import OPTION, UNSERIALIZABLE_ERROR, ProbeResult, run_probe
+from stconfig.probe.enforcement import OPTION, UNSERIALIZABLE_ERROR, ProbeResult, run_probe
 
 __all__ = [
     "OPTION",

@@ -10,12 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from stconfig.errors import ProbeError, UsageError
-from stconfig.probe.target import (
-    AUDIT_MIN_VERSION,
-    json_report,
-    require_streamlit,
-    run_in_group,
-)
+from stconfig.probe.interpreter import AUDIT_MIN_VERSION, require_streamlit
+from stconfig.probe.process import json_report, run_in_group
 from stconfig.resolve import Context
 
 _RUNNER = Path(__file__).resolve().parent / "audit_runner.py"

@@ -14,14 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from stconfig.errors import ProbeError
+from stconfig.layers import split_flag
 from stconfig.locate import config_file_in, file_layer_paths
 from stconfig.model import Resolved, Scope, Value
-from stconfig.probe.target import (
-    PROBE_MIN_VERSION,
-    json_report,
-    require_streamlit,
-    run_in_group,
-)
+from stconfig.probe.interpreter import PROBE_MIN_VERSION, require_streamlit
+from stconfig.probe.process import json_report, run_in_group
 from stconfig.resolve import Context, resolve
 from stconfig.values import is_truthy, to_json
 
@@ -97,11 +94,7 @@ def _server_flags(port: int) -> list[str]:
 def _user_flags(context: Context) -> list[str]:
     """`--flag KEY=VALUE` as `streamlit run` takes it; placed before the probe's own flags, which
     win a repeat (click keeps the last)."""
-    args = []
-    for flag in context.flags:
-        key, _, value = flag.partition("=")
-        args.append(f"--{key.strip().removeprefix('--')}={value}")
-    return args
+    return [f"--{key}={value}" for key, value in map(split_flag, context.flags)]
 
 
 def _server_env(context: Context) -> dict[str, str]:
