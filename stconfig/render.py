@@ -5,7 +5,6 @@ rich is imported only by the table functions, which run only on a terminal.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
@@ -54,9 +53,10 @@ def option_json(resolved: Resolved, layers: Sequence[Layer] | None = None) -> di
 
 def show_json(
     resolution: Resolution, selected: Iterable[Resolved], with_layers: bool = False
-) -> str:
+) -> dict[str, Any]:
+    """The `show --json` document."""
     file_layers = [layer for layer in resolution.layers if layer.scope.is_file]
-    document = {
+    return {
         "streamlit_version": resolution.streamlit_version,
         "project_dir": str(resolution.project_dir),
         "layers": [layer.to_json() for layer in file_layers],
@@ -65,7 +65,6 @@ def show_json(
         },
         "warnings": list(resolution.warnings),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 def value_text(resolved: Resolved) -> str:

@@ -17,7 +17,9 @@ from stconfig.environment import StreamlitInstall, find_streamlit
 from stconfig.layers import read_env_layer, read_file_layer, read_flag_layer
 from stconfig.locate import (
     Target,
+    TargetChoice,
     choose_target,
+    config_file_in,
     file_layer_paths,
     home_dir,
     parent_with_config_dir,
@@ -65,24 +67,13 @@ class Context:
         """The Streamlit `streamlit run` would use here."""
         return find_streamlit(self.project_dir, self.env, self.python)
 
-    def target(
-        self,
-        *,
-        project: bool = False,
-        global_: bool = False,
-        script_dir: bool = False,
-        file: Path | None = None,
-    ) -> Target | None:
+    def target(self, choice: TargetChoice) -> Target | None:
         """The file named by --project/--global/--script-dir/--file, if any."""
-        return choose_target(
-            self.home,
-            self.project_dir,
-            self.script,
-            project=project,
-            global_=global_,
-            script_dir=script_dir,
-            file=file,
-        )
+        return choose_target(self.home, self.project_dir, self.script, choice)
+
+    def write_target(self, choice: TargetChoice) -> Target:
+        """The file a write goes to: the one chosen, else the project file."""
+        return self.target(choice) or Target(Scope.PROJECT, config_file_in(self.project_dir))
 
     def catalog(self) -> Catalog:
         from stconfig.catalog.store import load_catalog

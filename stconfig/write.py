@@ -13,20 +13,12 @@ from typing import Any, Literal
 from stconfig import tomledit
 from stconfig.catalog import Catalog
 from stconfig.errors import NotSetError, UnknownKeyError
-from stconfig.locate import Target, config_file_in, display_path
+from stconfig.locate import Target, TargetChoice, display_path
 from stconfig.model import Scope, Source, Value
 from stconfig.resolve import Context, resolve
 from stconfig.values import parse_values, to_json
 
 _LAYER_ORDER = [scope for scope in Scope if scope is not Scope.FILE]
-
-
-@dataclass(frozen=True)
-class TargetChoice:
-    project: bool = False
-    global_: bool = False
-    script_dir: bool = False
-    file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +77,7 @@ def set_option(
         value = _guess_value(texts)
     else:
         value = parse_values(spec, texts)
-    target = _target(context, choice)
+    target = context.write_target(choice)
     if target.scope is Scope.SCRIPT and not catalog.reads_script_config:
         warnings.append(
             f"Streamlit {catalog.streamlit_version} reads no script-level config: "
@@ -129,7 +121,7 @@ def unset_option(
         if not force and not catalog.is_removed(key):
             catalog.require(key)
         warnings.append(_unknown_warning(catalog, key))
-    target = _target(context, choice)
+    target = context.write_target(choice)
 
     def edit(text: str) -> tomledit.EditResult:
         result = tomledit.unset_in_text(text, parts, path=target.path)
@@ -190,16 +182,6 @@ def _apply(
         overridden_by=_overriding(context, catalog, key, target) if key in catalog.options else (),
         warnings=tuple(warnings),
     )
-
-
-def _target(context: Context, choice: TargetChoice) -> Target:
-    chosen = context.target(
-        project=choice.project,
-        global_=choice.global_,
-        script_dir=choice.script_dir,
-        file=choice.file,
-    )
-    return chosen or Target(Scope.PROJECT, config_file_in(context.project_dir))
 
 
 def _unknown_warning(catalog: Catalog, key: str) -> str:

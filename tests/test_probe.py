@@ -19,7 +19,7 @@ from conftest import write_config
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
-from stconfig.cli.probe import _value_text
+from stconfig.cli.probe_commands import _value_text
 from stconfig.environment import version_tuple
 from stconfig.errors import ExitCode
 from stconfig.model import Resolved, Scope, Source

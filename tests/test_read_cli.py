@@ -15,7 +15,6 @@ from conftest import write_config
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
-from stconfig.cli.options import FAST_OPTIONS, parse_fast
 
 KEY = "runner.enforceSerializableSessionState"
 runner = CliRunner()
@@ -339,23 +338,6 @@ def test_version_and_usage_errors_are_one_line() -> None:
     result = run("get")
     assert result.exit_code == 2
     assert result.stderr.startswith("stconfig: error: ")
-
-
-def test_fast_path_accepts_exactly_the_typer_options() -> None:
-    from typer.main import get_command
-
-    group = get_command(app)
-    for name, fast in FAST_OPTIONS.items():
-        command = group.commands[name]  # type: ignore[attr-defined]
-        typer_names = {n for p in command.params for n in p.opts if n.startswith("-")}
-        fast_names = {n for opt in fast for n in opt.names}
-        assert typer_names - {"-h", "--help"} == fast_names, name
-    assert parse_fast(["get", "--help"]) is None
-    assert parse_fast(["show", "--json", "-C", "x", "--flag=a=b"]) == (
-        "show",
-        [],
-        {"json_": True, "project_dir": Path("x"), "flag": ["a=b"]},
-    )
 
 
 def _stconfig(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
