@@ -239,7 +239,7 @@ def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] 
             return None
         return (
             f"{spec.key} is a list option, not {_toml_kind(value)}",
-            f"write a TOML array: {name} = [{_literal(value)}]",
+            f"write a TOML array: {_assignment(name, [value])}",
         )
     if spec.type == "bool":
         if isinstance(value, bool):
@@ -249,8 +249,8 @@ def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] 
         message += f"Streamlit treats it as {truth}"
         if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
             word = "true" if value.strip().lower() in TRUE_WORDS else "false"
-            return message, f"write {name} = {word} without quotes"
-        return message, f"write {name} = true or {name} = false"
+            return message, f"write {_assignment(name, word == 'true')} without quotes"
+        return message, f"write {_assignment(name, True)} or {_assignment(name, False)}"
     if spec.type in ("int", "float"):
         numeric = isinstance(value, int) and not isinstance(value, bool)
         if numeric or (spec.type == "float" and isinstance(value, float)):
@@ -263,8 +263,11 @@ def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] 
             except ValueError:
                 pass
             else:
-                return message, f"write {name} = {number} without quotes"
-        return message, f"write {name} = <{wanted.split()[-1]}>, e.g. {name} = {spec.default}"
+                return message, f"write {_assignment(name, number)} without quotes"
+        example = _assignment(name, spec.default) if spec.default is not None else ""
+        return message, f"write {name} = <{wanted.split()[-1]}>" + (
+            f", e.g. {example}" if example else ""
+        )
     return None
 
 
@@ -283,9 +286,15 @@ def _allowed_problem(spec: OptionSpec, value: Value) -> str | None:
 
 
 def _literal(value: Value) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return to_text(value)
+    from stconfig import tomlrender  # only a finding that shows a value pays for tomlkit
+
+    return tomlrender.value(value)
+
+
+def _assignment(name: str, value: Value) -> str:
+    from stconfig import tomlrender
+
+    return f"{tomlrender.key([name])} = {tomlrender.value(value)}"
 
 
 def check_env(catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:

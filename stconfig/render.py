@@ -5,9 +5,7 @@ rich is imported only by the table functions, which run only on a terminal.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from stconfig.catalog import Catalog, OptionSpec
@@ -78,98 +76,38 @@ def value_text(resolved: Resolved) -> str:
 
 # --- TOML -------------------------------------------------------------------------------------
 
-_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-_TOML_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\b": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\f": "\\f",
-    "\r": "\\r",
-}
-
-
-def toml_string(text: str) -> str:
-    out = []
-    for char in text:
-        if char in _TOML_ESCAPES:
-            out.append(_TOML_ESCAPES[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
-
-
-def toml_key(key: str) -> str:
-    return key if key and set(key) <= _BARE_KEY else toml_string(key)
-
-
-def toml_value(value: Value) -> str:
-    """A TOML literal for any value tomllib or click can produce."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        inner = ", ".join(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
-        return "{ " + inner + " }" if inner else "{}"
-    return toml_string(str(value))
-
-
-def _comment(text: str) -> str:
-    """Text safe inside a TOML comment: one line, no control characters (TOML forbids them)."""
-    return "".join(
-        f"\\x{ord(char):02x}" if ord(char) < 0x20 or ord(char) == 0x7F else char
-        for char in " ".join(text.split())
-    )
-
 
 def show_toml(
     resolution: Resolution, selected: Iterable[Resolved], with_layers: bool = False
 ) -> str:
     """Valid TOML, each value followed by its source as a comment: `show` when piped."""
+    from stconfig import tomlrender
+
     version = resolution.streamlit_version or "not found"
-    lines = [
-        _comment(
-            f"# Effective Streamlit config (Streamlit: {version}) for {resolution.project_dir}"
-        ),
-        "# written by `stconfig show`; each value's source follows it as a comment",
-    ]
-    sections: dict[str, list[str]] = {}
+    header = (
+        f"Effective Streamlit config (Streamlit: {version}) for {resolution.project_dir}",
+        "written by `stconfig show`; each value's source follows it as a comment",
+    )
+    sections: dict[str, list[tomlrender.Entry]] = {}
     for resolved in selected:
         section, name = resolved.key.rsplit(".", 1)
-        source = _comment(resolved.source.describe())
+        shown = None
         if resolved.sensitive and resolved.value is not None:
-            line = f"# {toml_key(name)} = {HIDDEN}  # {source}"
+            shown = HIDDEN
         elif resolved.is_computed or resolved.value is None:
             shown = COMPUTED if resolved.is_computed else "(no value)"
-            line = f"# {toml_key(name)} = {shown}  # {source}"
-        else:
-            line = f"{toml_key(name)} = {toml_value(resolved.value)}  # {source}"
-        entries = sections.setdefault(section, [])
-        entries.append(line)
+        overrides: tuple[str, ...] = ()
         if with_layers:
-            for setting in resolved.overridden:
-                shown = HIDDEN if resolved.sensitive else toml_value(setting.value)
-                entries.append(f"#   overrides {_comment(setting.source.describe())} = {shown}")
-    for section, entries in sections.items():
-        header = ".".join(toml_key(part) for part in section.split("."))
-        lines += ["", f"[{header}]", *entries]
-    return "\n".join(lines)
+            overrides = tuple(
+                f"  overrides {setting.source.describe()} = "
+                + (HIDDEN if resolved.sensitive else tomlrender.value(setting.value))
+                for setting in resolved.overridden
+            )
+        entry = tomlrender.Entry(
+            name, resolved.value, resolved.source.describe(), shown=shown, after=overrides
+        )
+        sections.setdefault(section, []).append(entry)
+    return tomlrender.annotated(header, sections)
 
 
 # --- tables (terminal only) -------------------------------------------------------------------

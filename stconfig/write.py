@@ -3,14 +3,13 @@ file through `tomledit`, and find the higher layers that still override the resu
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from stconfig import tomledit
+from stconfig import durable, tomledit
 from stconfig.catalog import Catalog
 from stconfig.errors import NotSetError, UnknownKeyError
 from stconfig.locate import Target, TargetChoice, display_path
@@ -157,11 +156,11 @@ def _apply(
     warnings: list[str],
 ) -> WriteOutcome:
     if dry_run:
-        before = tomledit.read_document(target.path)
+        before = durable.read_document(target.path)
         result: tomledit.EditResult = edit(before)
         written = False
     else:
-        done = tomledit.edit_file(target.path, edit, create=action == "set")
+        done = durable.edit_file(target.path, edit, create=action == "set")
         before = done.before
         if done.result is None:  # unset on a missing file
             raise NotSetError(f"{key} is not set in {target.path}")
@@ -218,6 +217,8 @@ def _overriding(context: Context, catalog: Catalog, key: str, target: Target) ->
 
 
 def _diff(before: str, after: str, path: Path) -> str:
+    import difflib  # only --dry-run shows a diff
+
     name = display_path(path)
     lines = difflib.unified_diff(
         before.splitlines(keepends=True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -381,3 +382,38 @@ def test_piped_show_parses_with_hostile_paths_and_values(tmp_path: Path) -> None
     parsed = tomllib.loads(result.stdout)
     assert parsed["server"]["baseUrlPath"] == 'a\x00b\x7f"c'
     assert f"{path.parent.parent.name[:2]}\\x01ird" in result.stdout
+
+
+_HEAVY = ("streamlit", "rich", "typer", "pydantic", "click", "tomlkit")
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["get", KEY], ()),
+        (["show", "--json"], ()),
+        (["files"], ()),
+        (["show"], ("tomlkit",)),  # piped: a TOML document
+        (["set", KEY, "true"], ("tomlkit",)),
+    ],
+)
+def test_hot_commands_import_nothing_heavy(
+    project: Path, args: list[str], allowed: tuple[str, ...]
+) -> None:
+    """What each hot command imports in a real process: no Streamlit, no rich (tables are for
+    terminals), no Typer and its pydantic, and tomlkit only where TOML is rendered."""
+    write_config(project, "[runner]\nenforceSerializableSessionState = false\n")
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules}"
+        f" & set({_HEAVY!r})), file=sys.stderr))\n"
+        f"sys.argv = ['stconfig', *{args!r}]\n"
+        "from stconfig.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    imported = set(ast.literal_eval(done.stderr.strip().splitlines()[-1]))
+    assert imported == set(allowed), args

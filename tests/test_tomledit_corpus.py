@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from conftest import SHARED, shared_dir
 
+from stconfig.durable import edit_file
 from stconfig.errors import ConfigFileError
-from stconfig.tomledit import decode, edit_file, parse_strict, set_in_text, unset_in_text
+from stconfig.tomledit import decode, parse_strict, set_in_text, unset_in_text
 
 NEW_KEY = ("runner", "enforceSerializableSessionState")
 

@@ -9,7 +9,6 @@ import contextlib
 import json
 import os
 import sys
-import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +80,8 @@ def run_guarded(command: Callable[[], int | None]) -> int:
         return ExitCode.OK
     except Exception as error:  # a bug: one line, and the trace only when asked for
         if os.environ.get("STCONFIG_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         error_line(
             f"internal error: {type(error).__name__}: {error}",

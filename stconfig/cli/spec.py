@@ -247,6 +247,7 @@ COMMANDS: tuple[Command, ...] = (
         "Example: stconfig files --script app.py --json",
         "read_commands:run_files",
         options=(JSON, PROJECT_DIR, SCRIPT, NO_ENV, QUIET),
+        fast=True,
     ),
     Command(
         "check",

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import json
 
-from stconfig.check import check_files
-from stconfig.cli.check_command import render_report
 from stconfig.cli.output import Messages, emit, emit_json
 from stconfig.cli.spec import Options
-from stconfig.editor import edit_in_editor
 from stconfig.errors import ExitCode
 from stconfig.locate import display_path
 from stconfig.model import Value
@@ -73,6 +70,10 @@ def _shown(outcome: WriteOutcome, value: Value | None) -> str:
 
 
 def run_edit(options: Options) -> int:
+    from stconfig.check import check_files  # `set` and `unset` need neither
+    from stconfig.cli.check_command import render_report
+    from stconfig.editor import edit_in_editor
+
     context = options.context()
     path = context.write_target(options.target_choice()).path
     if not edit_in_editor(path, context.env):
