@@ -28,6 +28,7 @@ from stconfig.layers import (
 )
 from stconfig.locate import file_layer_paths, parent_with_config_dir
 from stconfig.model import Value
+from stconfig.problems import BOM_HINT, NOT_UTF8_HINT, Code, parent_config
 from stconfig.tomlscan import SYNTAX_POSITION, KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
@@ -47,7 +48,7 @@ class Finding:
     """One problem: where it is, how bad, what Streamlit does about it, and what to do."""
 
     severity: Severity
-    code: str  # stable kind: toml-syntax, duplicate-key, bom, unknown-key, wrong-type, ...
+    code: Code
     message: str
     hint: str
     file: Path | None = None
@@ -107,23 +108,23 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
     """Every problem in one config file's bytes."""
     findings: list[Finding] = []
 
-    def problem(error: FileProblem, code: str, hint: str) -> None:
+    def problem(error: FileProblem, code: Code, hint: str) -> None:
         message = SYNTAX_POSITION.sub("", str(error))
         findings.append(Finding("error", code, message, hint, path, error.line, error.column))
 
     try:
         text = decode_config_bytes(data, catalog)
     except FileProblem as error:
-        if error.code != "bom":
-            problem(error, error.code, "save the file as UTF-8")
+        if error.code is not Code.BOM:
+            problem(error, error.code, NOT_UTF8_HINT)
             return findings
-        problem(error, "bom", "save the file as UTF-8 without a BOM (delete its first 3 bytes)")
+        problem(error, Code.BOM, BOM_HINT)
         # Report the rest too, so that one round of fixes is enough.
         try:
             text = decode_config_bytes(data.removeprefix(codecs.BOM_UTF8), catalog)
         except FileProblem as again:  # bad bytes further on (a second BOM is said already)
-            if again.code != "bom":
-                problem(again, again.code, "save the file as UTF-8")
+            if again.code is not Code.BOM:
+                problem(again, again.code, NOT_UTF8_HINT)
             return findings
     try:
         parsed = parse_toml(text, catalog)
@@ -134,7 +135,7 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
             "fix the TOML syntax there (https://toml.io)",
         )
         duplicate = "Cannot overwrite" in reason or "Cannot declare" in reason
-        problem(error, "duplicate-key" if duplicate else "toml-syntax", hint)
+        problem(error, Code.DUPLICATE_KEY if duplicate else Code.TOML_SYNTAX, hint)
         return findings
 
     positions = key_positions(text)
@@ -161,7 +162,7 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
 
 def _section_hint(error: FileProblem, catalog: Catalog) -> str:
     path = error.key_path or ()
-    if error.code == "theme-section":
+    if error.code is Code.THEME_SECTION:
         swapped = ".".join(("theme", *reversed(path[1:])))
         if swapped in catalog.theme_sections:
             return f"did you mean [{swapped}]?"
@@ -177,7 +178,7 @@ def _section_hint(error: FileProblem, catalog: Catalog) -> str:
 
 def _key_findings(
     key: str, key_path: KeyPath, raw: Value, catalog: Catalog, env: Mapping[str, str]
-) -> Iterable[tuple[Severity, str, str, str]]:
+) -> Iterable[tuple[Severity, Code, str, str]]:
     spec = catalog.get(key)
     if spec is None:
         note = catalog.removed_note(key)
@@ -185,7 +186,7 @@ def _key_findings(
             found = _RENAMED.search(note)
             hint = f"use {found[1]} instead" if found else "delete the line"
             message = f"{key} is no longer a Streamlit option ({note}): Streamlit ignores it"
-            yield "warning", "removed-key", message, hint
+            yield "warning", Code.REMOVED_KEY, message, hint
             return
         suggestions = catalog.suggest(key)
         if suggestions:
@@ -194,10 +195,10 @@ def _key_findings(
             hint = f"see `stconfig options {key.split('.')[0]}` for its keys"
         else:
             hint = "see `stconfig options` for the valid keys"
-        yield "error", "unknown-key", f"unknown option {key}: Streamlit ignores it", hint
+        yield "error", Code.UNKNOWN_KEY, f"unknown option {key}: Streamlit ignores it", hint
         return
     if spec.deprecated:
-        yield "warning", "deprecated", f"{key} is deprecated", f"see `stconfig describe {key}`"
+        yield "warning", Code.DEPRECATED, f"{key} is deprecated", f"see `stconfig describe {key}`"
     value, env_ref = expand_env_ref(raw, env)
     if isinstance(raw, str) and raw.startswith("env:") and env_ref is None:
         return  # the variable is not set here; where Streamlit runs it may be
@@ -206,11 +207,16 @@ def _key_findings(
     if type_problem is not None:
         message, hint = type_problem
         severity: Severity = "warning" if spec.type == "str" else "error"
-        yield severity, "wrong-type", message + via, hint
+        yield severity, Code.WRONG_TYPE, message + via, hint
         return
     allowed = _allowed_problem(spec, value)
     if allowed is not None:
-        yield "error", "not-allowed", allowed + via, "use one of " + ", ".join(spec.allowed or ())
+        yield (
+            "error",
+            Code.NOT_ALLOWED,
+            allowed + via,
+            "use one of " + ", ".join(spec.allowed or ()),
+        )
 
 
 def _toml_kind(value: Value) -> str:
@@ -303,7 +309,7 @@ def check_env(catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
     findings = [
         Finding(
             "error",
-            "env-invalid",
+            Code.ENV_INVALID,
             problem.message,
             problem.hint or f"fix or unset {problem.name}",
             key=problem.key,
@@ -311,9 +317,7 @@ def check_env(catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
         )
         for problem in problems
     ]
-    known = {spec.env_var: spec.key for spec in catalog} | {
-        spec.auto_env_var: spec.key for spec in catalog
-    }
+    known = catalog.env_index()
     for name in sorted(env):
         if not name.startswith("STREAMLIT_") or name in known:
             continue
@@ -325,7 +329,7 @@ def check_env(catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
             findings.append(
                 Finding(
                     "warning",
-                    "unknown-env",
+                    Code.UNKNOWN_ENV,
                     f"{name} is not a Streamlit option variable: Streamlit ignores it",
                     f"did you mean {close[0]} ({known[close[0]]})?",
                     env_var=name,
@@ -379,7 +383,7 @@ def check_layers(
             findings.append(
                 Finding(
                     "error",
-                    "unreadable",
+                    Code.UNREADABLE,
                     f"{layer.scope.value} config cannot be read ({reason}): "
                     "Streamlit fails to start",
                     "make it a readable file, or remove it",
@@ -390,15 +394,9 @@ def check_layers(
         findings.extend(check_bytes(data, path, catalog, env))
     parent = parent_with_config_dir(project_dir, home)
     if parent is not None:
+        message, hint = parent_config(parent, project_dir)
         findings.append(
-            Finding(
-                "warning",
-                "parent-config-dir",
-                f"{parent / '.streamlit'} is in a parent directory: Streamlit run from "
-                f"{project_dir} does not read it",
-                f"run from {parent} (or pass -C {parent}), or move the file here",
-                parent / ".streamlit",
-            )
+            Finding("warning", Code.PARENT_CONFIG_DIR, message, hint, parent / ".streamlit")
         )
     if use_env:
         findings.extend(check_env(catalog, env))

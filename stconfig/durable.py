@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stconfig.errors import ConfigFileError
+from stconfig.problems import NOT_REGULAR
 from stconfig.tomledit import EditResult, decode, parse_strict
 
 LOCK_TIMEOUT = 5.0  # seconds a writer waits for another one's lock before giving up
@@ -46,7 +47,7 @@ class FileEdit:
 def _real_path(path: Path) -> Path:
     real = Path(os.path.realpath(path))
     if real.exists() and not real.is_file():
-        raise ConfigFileError(path, "is not a regular file", hint="stconfig edits plain files only")
+        raise ConfigFileError(path, NOT_REGULAR, hint="stconfig edits plain files only")
     return real
 
 

@@ -17,7 +17,7 @@ Value = Any
 
 
 class Scope(StrEnum):
-    """Where a value comes from, declared from lowest to highest precedence."""
+    """Where a value comes from (`PRECEDENCE` orders the layers Streamlit reads)."""
 
     DEFAULT = "default"
     GLOBAL = "global"
@@ -34,6 +34,8 @@ class Scope(StrEnum):
 
 
 FILE_SCOPES = (Scope.GLOBAL, Scope.PROJECT, Scope.SCRIPT, Scope.FILE)
+# The layers Streamlit reads, lowest precedence first: each one overrides those before it.
+PRECEDENCE = (Scope.DEFAULT, Scope.GLOBAL, Scope.PROJECT, Scope.SCRIPT, Scope.ENV, Scope.FLAG)
 
 
 @dataclass(frozen=True)

@@ -9,22 +9,18 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from stconfig.catalog import Catalog, OptionSpec
-from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Value
+from stconfig.model import Layer, Resolution, Resolved, Scope, Setting
+from stconfig.redact import HIDDEN, shown
 from stconfig.values import to_json, to_text
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-HIDDEN = "<hidden>"
 COMPUTED = "<computed>"
 
 
-def _shown(value: Value, sensitive: bool) -> Value:
-    return HIDDEN if sensitive else value
-
-
 def setting_json(setting: Setting, sensitive: bool) -> dict[str, Any]:
-    return {**setting.source.to_json(), "value": to_json(_shown(setting.value, sensitive))}
+    return {**setting.source.to_json(), "value": to_json(shown(setting.value, sensitive))}
 
 
 def option_json(resolved: Resolved, layers: Sequence[Layer] | None = None) -> dict[str, Any]:
@@ -32,7 +28,7 @@ def option_json(resolved: Resolved, layers: Sequence[Layer] | None = None) -> di
     data: dict[str, Any] = {
         "value": None
         if resolved.is_computed
-        else to_json(_shown(resolved.value, resolved.sensitive)),
+        else to_json(shown(resolved.value, resolved.sensitive)),
         "default": None if resolved.default_computed else to_json(resolved.default),
         "default_computed": resolved.default_computed,
         "source": resolved.source.to_json(),
@@ -67,11 +63,9 @@ def show_json(
 
 def value_text(resolved: Resolved) -> str:
     """A value as a person reads it: hidden secrets, computed defaults, JSON for lists."""
-    if resolved.sensitive and resolved.value is not None:
-        return HIDDEN
     if resolved.is_computed:
         return COMPUTED
-    return to_text(resolved.value)
+    return to_text(shown(resolved.value, resolved.sensitive))
 
 
 # --- TOML -------------------------------------------------------------------------------------
@@ -91,11 +85,11 @@ def show_toml(
     sections: dict[str, list[tomlrender.Entry]] = {}
     for resolved in selected:
         section, name = resolved.key.rsplit(".", 1)
-        shown = None
+        placeholder = None
         if resolved.sensitive and resolved.value is not None:
-            shown = HIDDEN
+            placeholder = HIDDEN
         elif resolved.is_computed or resolved.value is None:
-            shown = COMPUTED if resolved.is_computed else "(no value)"
+            placeholder = COMPUTED if resolved.is_computed else "(no value)"
         overrides: tuple[str, ...] = ()
         if with_layers:
             overrides = tuple(
@@ -104,7 +98,7 @@ def show_toml(
                 for setting in resolved.overridden
             )
         entry = tomlrender.Entry(
-            name, resolved.value, resolved.source.describe(), shown=shown, after=overrides
+            name, resolved.value, resolved.source.describe(), shown=placeholder, after=overrides
         )
         sections.setdefault(section, []).append(entry)
     return tomlrender.annotated(header, sections)
@@ -183,7 +177,7 @@ def show_layers_table(resolution: Resolution, selected: Sequence[Resolved], out:
             if setting is None:
                 cells.append("")
                 continue
-            text = escape(HIDDEN if resolved.sensitive else to_text(setting.value))
+            text = escape(to_text(shown(setting.value, resolved.sensitive)))
             cells.append(
                 f"[bold green]{text} ✔[/]" if setting is _winner(resolved, layer) else text
             )

@@ -24,8 +24,10 @@ from stconfig.locate import (
     home_dir,
     parent_with_config_dir,
     project_dir_from,
+    script_config_path,
 )
 from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source
+from stconfig.problems import no_script_config, parent_config
 
 
 @dataclass(frozen=True)
@@ -104,16 +106,12 @@ def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> li
             where = f"{layer.scope.value} {layer.path}" if layer.path else layer.scope.value
             warnings.append(f"{where}: {layer.error}")
     if context.script is not None and not catalog.reads_script_config:
-        warnings.append(
-            f"Streamlit {catalog.streamlit_version} reads no script-level config: "
-            f"{context.script} adds no layer"
-        )
+        script_config = script_config_path(context.script)
+        warnings.append(no_script_config(catalog.streamlit_version, script_config))
     parent = parent_with_config_dir(context.project_dir, context.home)
     if parent is not None:
-        warnings.append(
-            f"{parent / '.streamlit'} is in a parent directory: Streamlit reads only "
-            f"{context.project_dir / '.streamlit'} (run from {parent} or use -C)"
-        )
+        message, hint = parent_config(parent, context.project_dir)
+        warnings.append(f"{message} ({hint})")
     return warnings
 
 

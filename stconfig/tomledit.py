@@ -22,6 +22,7 @@ from typing import Any
 from stconfig import tomlrender
 from stconfig.errors import ConfigFileError, UsageError
 from stconfig.model import Value
+from stconfig.problems import BOM, BOM_HINT, NOT_UTF8_HINT, not_utf8, syntax
 from stconfig.tomlscan import (
     Entry,
     KeyPath,
@@ -44,22 +45,16 @@ _OPTION_PART = re.compile(r"[A-Za-z0-9_]+")
 def decode(data: bytes, path: Path) -> str:
     """The file's text, refusing what Streamlit cannot read: a UTF-8 BOM or bytes not UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
-        raise ConfigFileError(
-            path,
-            "starts with a UTF-8 byte order mark, which Streamlit cannot parse",
-            line=1,
-            column=1,
-            hint="save the file as UTF-8 without BOM (remove its first three bytes)",
-        )
+        raise ConfigFileError(path, BOM, line=1, column=1, hint=BOM_HINT)
     try:
         return decode_utf8(data)
     except NotUtf8 as error:
         raise ConfigFileError(
             path,
-            f"not valid UTF-8 (byte 0x{data[error.offset]:02x})",
+            not_utf8(data[error.offset]),
             line=error.line,
             column=error.column,
-            hint="save the file as UTF-8; stconfig never rewrites a file it cannot read",
+            hint=f"{NOT_UTF8_HINT}; stconfig never rewrites a file it cannot read",
         ) from None
 
 
@@ -81,9 +76,7 @@ def parse_strict(text: str, path: Path) -> dict[str, Any]:
                 "this looks like `streamlit config show` output, whose header is not all "
                 f"commented out: put '# ' before line {line}"
             )
-        raise ConfigFileError(
-            path, f"TOML syntax error: {message}", line=line, column=column, hint=hint
-        ) from None
+        raise ConfigFileError(path, syntax(message), line=line, column=column, hint=hint) from None
 
 
 # --- pure edits -----------------------------------------------------------------------------

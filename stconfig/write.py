@@ -13,11 +13,11 @@ from stconfig import durable, tomledit
 from stconfig.catalog import Catalog
 from stconfig.errors import NotSetError, UnknownKeyError
 from stconfig.locate import Target, TargetChoice, display_path
-from stconfig.model import Scope, Source, Value
+from stconfig.model import PRECEDENCE, Scope, Source, Value
+from stconfig.problems import no_script_config
+from stconfig.redact import shown
 from stconfig.resolve import Context, resolve
 from stconfig.values import parse_values, to_json
-
-_LAYER_ORDER = [scope for scope in Scope if scope is not Scope.FILE]
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,8 @@ class WriteOutcome:
     warnings: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
-        def shown(value: Value) -> Any:
-            return "<hidden>" if self.sensitive and value is not None else to_json(value)
+        def visible(value: Value) -> Any:
+            return to_json(shown(value, self.sensitive))
 
         return {
             "action": self.action,
@@ -47,8 +47,8 @@ class WriteOutcome:
             "scope": self.target.scope.value,
             "path": str(self.target.path),
             "line": self.line,
-            "old": shown(self.old),
-            "new": shown(self.new),
+            "old": visible(self.old),
+            "new": visible(self.new),
             "changed": self.changed,
             "written": self.written,
             "overridden_by": [source.to_json() for source in self.overridden_by],
@@ -78,10 +78,7 @@ def set_option(
         value = parse_values(spec, texts)
     target = context.write_target(choice)
     if target.scope is Scope.SCRIPT and not catalog.reads_script_config:
-        warnings.append(
-            f"Streamlit {catalog.streamlit_version} reads no script-level config: "
-            f"{target.path} has no effect"
-        )
+        warnings.append(no_script_config(catalog.streamlit_version, target.path))
 
     def edit(text: str) -> tomledit.EditResult:
         return tomledit.set_in_text(text, parts, value, path=target.path)
@@ -202,16 +199,16 @@ def _guess_value(texts: Sequence[str]) -> Value:
 
 def _overriding(context: Context, catalog: Catalog, key: str, target: Target) -> tuple[Source, ...]:
     """Layers above the target that set the key, highest first: they still win."""
-    if target.scope not in _LAYER_ORDER:
+    if target.scope not in PRECEDENCE:
         return ()
-    rank = _LAYER_ORDER.index(target.scope)
+    rank = PRECEDENCE.index(target.scope)
     resolved = resolve(context, catalog).options[key]
     sources = [resolved.source] + [setting.source for setting in resolved.overridden]
     return tuple(
         source
         for source in sources
-        if source.scope in _LAYER_ORDER
-        and _LAYER_ORDER.index(source.scope) > rank
+        if source.scope in PRECEDENCE
+        and PRECEDENCE.index(source.scope) > rank
         and source.path != target.path
     )
 

@@ -11,6 +11,7 @@ from stconfig.cli.output import Messages, emit, emit_json
 from stconfig.cli.spec import Options
 from stconfig.errors import ConfigFileError, ExitCode, NotSetError
 from stconfig.layers import read_file_layer
+from stconfig.redact import shown
 from stconfig.resolve import resolve, select
 from stconfig.values import to_text
 
@@ -59,7 +60,7 @@ def run_get(options: Options) -> int:
         if setting is None:
             raise NotSetError(f"{key} is not set in {chosen.path}")
         data = {**render.setting_json(setting, spec.sensitive), "source": setting.source.to_json()}
-        text = render.HIDDEN if spec.sensitive else to_text(setting.value)
+        text = to_text(shown(setting.value, spec.sensitive))
         origin = setting.source.describe()
     if options.json_:
         emit_json({"key": key, **data})
@@ -76,9 +77,7 @@ def run_files(options: Options) -> int:
     resolution = resolve(context, catalog)
     install = context.streamlit
     env_vars = sorted(name for name in context.env if name.startswith("STREAMLIT_"))
-    known = {spec.env_var: spec.key for spec in catalog} | {
-        spec.auto_env_var: spec.key for spec in catalog
-    }
+    known = catalog.env_index()
     document: dict[str, Any] = {
         "streamlit": None
         if install is None

@@ -10,7 +10,7 @@ from stconfig.cli.spec import Options
 from stconfig.errors import ExitCode
 from stconfig.locate import display_path
 from stconfig.model import Value
-from stconfig.render import HIDDEN
+from stconfig.redact import shown
 from stconfig.values import to_text
 from stconfig.write import WriteOutcome, set_option, unset_option
 
@@ -65,7 +65,7 @@ def _shown(outcome: WriteOutcome, value: Value | None) -> str:
     if value is None:
         return "(not set)"
     if outcome.sensitive:
-        return HIDDEN
+        return str(shown(value, sensitive=True))
     return json.dumps(value) if isinstance(value, str) else to_text(value)
 
 
