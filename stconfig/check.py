@@ -27,7 +27,7 @@ from stconfig.layers import (
     walk_sections,
 )
 from stconfig.locate import file_layer_paths, parent_with_config_dir
-from stconfig.model import Value
+from stconfig.model import Position, Value
 from stconfig.problems import BOM_HINT, NOT_UTF8_HINT, Code, parent_config
 from stconfig.tomlscan import SYNTAX_POSITION, KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
@@ -51,9 +51,7 @@ class Finding:
     code: Code
     message: str
     hint: str
-    file: Path | None = None
-    line: int | None = None
-    column: int | None = None
+    position: Position | None = None  # None: not about a file (an env var)
     key: str | None = None
     env_var: str | None = None
 
@@ -61,9 +59,9 @@ class Finding:
         return {
             "severity": self.severity,
             "code": self.code,
-            "file": None if self.file is None else str(self.file),
-            "line": self.line,
-            "column": self.column,
+            "file": None if self.position is None else str(self.position.path),
+            "line": None if self.position is None else self.position.line,
+            "column": None if self.position is None else self.position.column,
             "key": self.key,
             "env_var": self.env_var,
             "message": self.message,
@@ -110,7 +108,8 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
 
     def problem(error: FileProblem, code: Code, hint: str) -> None:
         message = SYNTAX_POSITION.sub("", str(error))
-        findings.append(Finding("error", code, message, hint, path, error.line, error.column))
+        position = Position(path, error.position.line, error.position.column)
+        findings.append(Finding("error", code, message, hint, position))
 
     try:
         text = decode_config_bytes(data, catalog)
@@ -145,18 +144,16 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
             entries = list(walk_sections({name: section}, catalog))
         except FileProblem as error:
             key_path = error.key_path or (name,)
-            line, column = positions.get(key_path, (None, None))
+            position = Position(path, *positions.get(key_path, (None, None)))
             hint = _section_hint(error, catalog)
             findings.append(
-                Finding(
-                    "error", error.code, str(error), hint, path, line, column, ".".join(key_path)
-                )
+                Finding("error", error.code, str(error), hint, position, ".".join(key_path))
             )
             continue
         for key, key_path, raw in entries:
-            line, column = positions.get(key_path, (None, None))
+            position = Position(path, *positions.get(key_path, (None, None)))
             for severity, code, message, hint in _key_findings(key, key_path, raw, catalog, env):
-                findings.append(Finding(severity, code, message, hint, path, line, column, key))
+                findings.append(Finding(severity, code, message, hint, position, key))
     return findings
 
 
@@ -387,7 +384,7 @@ def check_layers(
                     f"{layer.scope.value} config cannot be read ({reason}): "
                     "Streamlit fails to start",
                     "make it a readable file, or remove it",
-                    path,
+                    Position(path),
                 )
             )
             continue
@@ -396,7 +393,9 @@ def check_layers(
     if parent is not None:
         message, hint = parent_config(parent, project_dir)
         findings.append(
-            Finding("warning", Code.PARENT_CONFIG_DIR, message, hint, parent / ".streamlit")
+            Finding(
+                "warning", Code.PARENT_CONFIG_DIR, message, hint, Position(parent / ".streamlit")
+            )
         )
     if use_env:
         findings.extend(check_env(catalog, env))

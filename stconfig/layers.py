@@ -16,7 +16,7 @@ from typing import Any
 
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, UsageError
-from stconfig.model import Layer, Scope, Setting, Source, Value
+from stconfig.model import Layer, Position, Scope, Setting, Source, Value
 from stconfig.problems import BOM, NOT_REGULAR, Code, not_utf8, syntax
 from stconfig.tomlscan import (
     BARE_KEY,
@@ -80,8 +80,7 @@ class FileProblem(Exception):
         super().__init__(message)
         self.code = code
         self.key_path = key_path
-        self.line = line
-        self.column = column
+        self.position = Position(None, line, column)
 
 
 def walk_sections(
@@ -215,7 +214,7 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
     lines = key_lines(text)
     for key, key_path, raw_value in entries:
         value, env_ref = expand_env_ref(raw_value, env)
-        source = Source(scope, path=path, line=lines.get(key_path), env_ref=env_ref)
+        source = Source(scope, Position(path, lines.get(key_path)), env_ref=env_ref)
         target = layer.settings if key in catalog.options else layer.unknown
         target[key] = Setting(key, value, source)
     return layer

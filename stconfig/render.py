@@ -107,10 +107,10 @@ def show_toml(
 # --- tables (terminal only) -------------------------------------------------------------------
 
 
-def console(stderr: bool = False) -> Console:
+def console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False)
 
 
 def _source_markup(resolved: Resolved) -> str:

@@ -101,10 +101,22 @@ def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> li
         warnings.append(
             f"no Streamlit found: using the option catalog shipped for {catalog.data_version}"
         )
+    if catalog.fallback_reason is not None:
+        warnings.append(
+            f"cannot read the options of Streamlit {catalog.streamlit_version} "
+            f"({catalog.fallback_reason}): using the catalog shipped for {catalog.data_version}"
+        )
     for layer in layers:
+        where = f"{layer.scope.value} {layer.path}" if layer.path else layer.scope.value
         if layer.error:
-            where = f"{layer.scope.value} {layer.path}" if layer.path else layer.scope.value
             warnings.append(f"{where}: {layer.error}")
+        if layer.unknown:
+            count = len(layer.unknown)
+            warnings.append(
+                f"{where}: Streamlit {catalog.streamlit_version or catalog.data_version} ignores "
+                f"{count} key{'s' * (count != 1)} it does not know: "
+                f"{', '.join(sorted(layer.unknown))} (see `stconfig check`)"
+            )
     if context.script is not None and not catalog.reads_script_config:
         script_config = script_config_path(context.script)
         warnings.append(no_script_config(catalog.streamlit_version, script_config))

@@ -67,7 +67,7 @@ def test_edit_file_refuses_unreadable_files_untouched(
     with pytest.raises(ConfigFileError) as caught:
         edit_file(target, _set(True))  # type: ignore[arg-type]
     assert reason in caught.value.message
-    assert caught.value.line is not None
+    assert caught.value.position.line is not None
     assert target.read_bytes() == data
     assert not (tmp_path / "config.toml.lock").exists()
     with pytest.raises(ConfigFileError):

@@ -417,3 +417,33 @@ def test_hot_commands_import_nothing_heavy(
     assert done.returncode == 0, done.stderr
     imported = set(ast.literal_eval(done.stderr.strip().splitlines()[-1]))
     assert imported == set(allowed), args
+
+
+def test_keys_the_installed_streamlit_does_not_know_are_named(project: Path) -> None:
+    path = write_config(project, "[server]\nport = 8600\nprot = 1\n[nosuch]\nx = 2\n")
+    result = run("show", "--json")
+    assert result.exit_code == 0
+    assert list(json.loads(result.stdout)["options"]) == ["server.port"]
+    assert (
+        f"stconfig: warning: project {path}: Streamlit 1.67.0 ignores 2 keys it does not know: "
+        "nosuch.x, server.prot (see `stconfig check`)"
+    ) in result.stderr
+
+
+def test_a_catalog_that_cannot_be_read_is_said(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Streamlit whose options cannot be listed (here: its metadata says 1.2.3, the interpreter
+    has another) falls back to the shipped catalog, and users are told why."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    venv = project / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (venv / "bin" / "python").symlink_to(sys.executable)
+    (venv / "lib" / "python3.11" / "site-packages" / "streamlit-1.2.3.dist-info").mkdir(
+        parents=True
+    )
+    result = run("show")
+    assert result.exit_code == 0
+    assert "stconfig: warning: cannot read the options of Streamlit 1.2.3 (" in result.stderr
+    assert "using the catalog shipped for 1.67.0" in result.stderr

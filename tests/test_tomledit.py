@@ -222,7 +222,7 @@ def test_invalid_documents_are_refused(text: str, line: int, column: int) -> Non
     with pytest.raises(ConfigFileError) as caught:
         set_in_text(text, KEY, True, path=Path("c.toml"))
     assert caught.value.exit_code == ExitCode.FILE
-    assert (caught.value.line, caught.value.column) == (line, column)
+    assert (caught.value.position.line, caught.value.position.column) == (line, column)
     assert caught.value.message.startswith(f"c.toml:{line}:{column}: TOML syntax error")
     assert caught.value.hint
 

@@ -17,14 +17,9 @@ _SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
 def _place(finding: Finding) -> str:
     if finding.env_var is not None:
         return f"env {finding.env_var}"
-    if finding.file is None:
+    if finding.position is None or finding.position.path is None:
         return "stconfig"
-    shown = display_path(finding.file)
-    for part in (finding.line, finding.column):
-        if part is None:
-            break
-        shown += f":{part}"
-    return shown
+    return finding.position.text(display_path(finding.position.path))
 
 
 def _finding_lines(finding: Finding, colour: bool) -> str:
