@@ -216,22 +216,19 @@ def _key_findings(
         )
 
 
+_TOML_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "a boolean"),  # before int: a bool is an int to isinstance
+    (int, "an integer"),
+    (float, "a float"),
+    (str, "a string"),
+    (list, "an array"),
+    (dict, "a table"),
+    ((datetime, date, time), "a date/time"),
+)
+
+
 def _toml_kind(value: Value) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, datetime | date | time):
-        return "a date/time"
-    return type(value).__name__
+    return next((kind for types, kind in _TOML_KINDS if isinstance(value, types)), "a value")
 
 
 def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] | None:

@@ -74,13 +74,12 @@ class FileProblem(Exception):
         *,
         code: Code,
         key_path: KeyPath | None = None,
-        line: int | None = None,
-        column: int | None = None,
+        position: Position = Position(),  # noqa: B008 (frozen, so one shared default is fine)
     ) -> None:
         super().__init__(message)
         self.code = code
         self.key_path = key_path
-        self.position = Position(None, line, column)
+        self.position = position
 
 
 def walk_sections(
@@ -147,8 +146,7 @@ def decode_config_bytes(data: bytes, catalog: Catalog) -> str:
             raise FileProblem(
                 f"{BOM}: {_CONSEQUENCE[catalog.bom]}",
                 code=Code.BOM,
-                line=1,
-                column=1,
+                position=Position(None, 1, 1),
             )
         data = data.removeprefix(codecs.BOM_UTF8)
     try:
@@ -157,8 +155,7 @@ def decode_config_bytes(data: bytes, catalog: Catalog) -> str:
         raise FileProblem(
             f"{not_utf8(data[error.offset])}: Streamlit fails to start",
             code=Code.NOT_UTF8,
-            line=error.line,
-            column=error.column,
+            position=Position(None, error.line, error.column),
         ) from None
 
 
@@ -172,8 +169,7 @@ def parse_toml(text: str, catalog: Catalog) -> dict[str, Any]:
         raise FileProblem(
             f"{syntax(str(error))}: {consequence}",
             code=Code.TOML_SYNTAX,
-            line=line,
-            column=column,
+            position=Position(None, line, column),
         ) from None
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from stconfig import durable, tomledit
-from stconfig.catalog import Catalog
+from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import NotSetError, UnknownKeyError
 from stconfig.locate import Target, TargetChoice, display_path
 from stconfig.model import PRECEDENCE, Scope, Source, Value
@@ -55,6 +55,35 @@ class WriteOutcome:
         }
 
 
+@dataclass(frozen=True)
+class _Request:
+    """A write's checked inputs: the key (its parts and catalog entry) and the target file."""
+
+    context: Context
+    catalog: Catalog
+    key: str
+    parts: tuple[str, ...]
+    spec: OptionSpec | None
+    target: Target
+    warnings: list[str]
+
+
+def _request(
+    context: Context, key: str, choice: TargetChoice, *, force: bool, removed_ok: bool
+) -> _Request:
+    """Refuse a key that is not an option (did-you-mean) unless --force, or unless it is a removed
+    one and `removed_ok`; forced keys get a warning."""
+    parts = tomledit.check_key(key.split("."))
+    catalog = context.catalog()
+    spec = catalog.get(key)
+    warnings: list[str] = []
+    if spec is None:
+        if not force and not (removed_ok and catalog.is_removed(key)):
+            catalog.require(key)  # raises, with its did-you-mean
+        warnings.append(_unknown_warning(catalog, key))
+    return _Request(context, catalog, key, parts, spec, context.write_target(choice), warnings)
+
+
 def set_option(
     context: Context,
     key: str,
@@ -65,36 +94,16 @@ def set_option(
     dry_run: bool = False,
 ) -> WriteOutcome:
     """Write KEY = VALUE... into the chosen file (created when missing)."""
-    parts = tomledit.check_key(key.split("."))
-    catalog = context.catalog()
-    warnings: list[str] = []
-    spec = catalog.get(key)
-    if spec is None:
-        if not force:
-            catalog.require(key)  # raises, with its did-you-mean
-        warnings.append(_unknown_warning(catalog, key))
-        value = _guess_value(texts)
-    else:
-        value = parse_values(spec, texts)
-    target = context.write_target(choice)
-    if target.scope is Scope.SCRIPT and not catalog.reads_script_config:
-        warnings.append(no_script_config(catalog.streamlit_version, target.path))
+    request = _request(context, key, choice, force=force, removed_ok=False)
+    value = _guess_value(texts) if request.spec is None else parse_values(request.spec, texts)
+    target = request.target
+    if target.scope is Scope.SCRIPT and not request.catalog.reads_script_config:
+        request.warnings.append(no_script_config(request.catalog.streamlit_version, target.path))
 
     def edit(text: str) -> tomledit.EditResult:
-        return tomledit.set_in_text(text, parts, value, path=target.path)
+        return tomledit.set_in_text(text, request.parts, value, path=target.path)
 
-    return _apply(
-        "set",
-        context,
-        catalog,
-        key,
-        target,
-        edit,
-        new=value,
-        sensitive=bool(spec and spec.sensitive),
-        dry_run=dry_run,
-        warnings=warnings,
-    )
+    return _apply(request, "set", edit, new=value, dry_run=dry_run)
 
 
 def unset_option(
@@ -109,49 +118,26 @@ def unset_option(
 
     Keys Streamlit removed (`client.caching`...) can be unset without --force: removing them is
     the fix."""
-    parts = tomledit.check_key(key.split("."))
-    catalog = context.catalog()
-    spec = catalog.get(key)
-    warnings: list[str] = []
-    if spec is None:
-        if not force and not catalog.is_removed(key):
-            catalog.require(key)
-        warnings.append(_unknown_warning(catalog, key))
-    target = context.write_target(choice)
+    request = _request(context, key, choice, force=force, removed_ok=True)
 
     def edit(text: str) -> tomledit.EditResult:
-        result = tomledit.unset_in_text(text, parts, path=target.path)
+        result = tomledit.unset_in_text(text, request.parts, path=request.target.path)
         if result is None:
-            raise NotSetError(f"{key} is not set in {target.path}")
+            raise NotSetError(f"{key} is not set in {request.target.path}")
         return result
 
-    return _apply(
-        "unset",
-        context,
-        catalog,
-        key,
-        target,
-        edit,
-        new=None,
-        sensitive=bool(spec and spec.sensitive),
-        dry_run=dry_run,
-        warnings=warnings,
-    )
+    return _apply(request, "unset", edit, new=None, dry_run=dry_run)
 
 
 def _apply(
+    request: _Request,
     action: Literal["set", "unset"],
-    context: Context,
-    catalog: Catalog,
-    key: str,
-    target: Target,
     edit: Callable[[str], tomledit.EditResult],
     *,
     new: Value | None,
-    sensitive: bool,
     dry_run: bool,
-    warnings: list[str],
 ) -> WriteOutcome:
+    key, target, catalog = request.key, request.target, request.catalog
     if dry_run:
         before = durable.read_document(target.path)
         result: tomledit.EditResult = edit(before)
@@ -164,6 +150,7 @@ def _apply(
         result = done.result
         written = done.written
     diff = _diff(before, result.text, target.path) if dry_run and result.changed else ""
+    overriding = _overriding(request.context, catalog, key, target) if request.spec else ()
     return WriteOutcome(
         action=action,
         key=key,
@@ -173,10 +160,10 @@ def _apply(
         new=new,
         changed=result.changed,
         written=written,
-        sensitive=sensitive,
+        sensitive=bool(request.spec and request.spec.sensitive),
         diff=diff,
-        overridden_by=_overriding(context, catalog, key, target) if key in catalog.options else (),
-        warnings=tuple(warnings),
+        overridden_by=overriding,
+        warnings=tuple(request.warnings),
     )
 
 
