@@ -11,7 +11,6 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,7 +27,7 @@ from stconfig.layers import (
 )
 from stconfig.locate import file_layer_paths, parent_with_config_dir
 from stconfig.model import Position, Value
-from stconfig.problems import BOM_HINT, NOT_UTF8_HINT, Code, parent_config
+from stconfig.problems import BOM_HINT, NOT_UTF8_HINT, Code, not_boolean, parent_config, toml_kind
 from stconfig.tomlscan import SYNTAX_POSITION, KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
@@ -216,21 +215,6 @@ def _key_findings(
         )
 
 
-_TOML_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
-    (bool, "a boolean"),  # before int: a bool is an int to isinstance
-    (int, "an integer"),
-    (float, "a float"),
-    (str, "a string"),
-    (list, "an array"),
-    (dict, "a table"),
-    ((datetime, date, time), "a date/time"),
-)
-
-
-def _toml_kind(value: Value) -> str:
-    return next((kind for types, kind in _TOML_KINDS if isinstance(value, types)), "a value")
-
-
 def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] | None:
     """(message, hint) when Streamlit would store a value of another type than the option's."""
     if spec.multiple:
@@ -238,15 +222,13 @@ def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] 
         if isinstance(value, list):
             return None
         return (
-            f"{spec.key} is a list option, not {_toml_kind(value)}",
+            f"{spec.key} is a list option, not {toml_kind(value)}",
             f"write a TOML array: {_assignment(name, [value])}",
         )
     if spec.type == "bool":
         if isinstance(value, bool):
             return None
-        truth = "true" if value else "false"
-        message = f"{spec.key} is {_toml_kind(value)} {_literal(value)}, not a boolean: "
-        message += f"Streamlit treats it as {truth}"
+        message = not_boolean(spec.key, value)
         if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
             word = "true" if value.strip().lower() in TRUE_WORDS else "false"
             return message, f"write {_assignment(name, word == 'true')} without quotes"
@@ -256,7 +238,7 @@ def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] 
         if numeric or (spec.type == "float" and isinstance(value, float)):
             return None
         wanted = "an integer" if spec.type == "int" else "a number"
-        message = f"{spec.key} takes {wanted}, not {_toml_kind(value)} {_literal(value)}"
+        message = f"{spec.key} takes {wanted}, not {toml_kind(value)} {_literal(value)}"
         if isinstance(value, str):
             try:
                 number = int(value) if spec.type == "int" else float(value)

@@ -35,9 +35,31 @@ class StreamlitInstall:
     python: Path
     version: str
     found_via: str  # "--python", "project .venv", "$VIRTUAL_ENV", "current interpreter", "PATH"
+    dist_info: Path | None = None  # its `streamlit-X.Y.Z.dist-info`, when found on disk
+
+    @property
+    def installed_normally(self) -> bool | None:
+        """Installed into site-packages, not editable from a source tree (Streamlit's own test for
+        `global.developmentMode`); None when it cannot be told from here."""
+        if self.dist_info is None:
+            return None
+        if not any(part in ("site-packages", "dist-packages") for part in self.dist_info.parts):
+            return None
+        try:
+            direct_url = (self.dist_info / "direct_url.json").read_text(encoding="utf-8")
+        except OSError:
+            return True  # installed from an index: no direct URL recorded
+        import json
+
+        try:
+            editable = json.loads(direct_url).get("dir_info", {}).get("editable", False)
+        except (ValueError, AttributeError):
+            return None
+        return not editable
 
 
-def _version_in(site_dirs: Iterable[str | Path]) -> str | None:
+def _dist_info_in(site_dirs: Iterable[str | Path]) -> tuple[str, Path] | None:
+    """Streamlit's version and dist-info folder in the first of `site_dirs` that has one."""
     for entry in site_dirs:
         try:
             names = os.listdir(entry)
@@ -48,7 +70,7 @@ def _version_in(site_dirs: Iterable[str | Path]) -> str | None:
                 version = name[len(_DIST_PREFIX) : -len(_DIST_SUFFIX)]
                 # `streamlit-nightly-...` or `streamlit_extras-...` are other distributions.
                 if version[:1].isdigit():
-                    return version
+                    return version, Path(entry) / name
     return None
 
 
@@ -90,8 +112,11 @@ def _probe_interpreter(python: Path) -> str | None:
 
 def _install_for_python(python: Path, found_via: str) -> StreamlitInstall | None:
     venv = _venv_root(python)
-    version = _version_in(_venv_site_dirs(venv)) if venv else _probe_interpreter(python)
-    return StreamlitInstall(python, version, found_via) if version else None
+    if venv is None:
+        version = _probe_interpreter(python)
+        return StreamlitInstall(python, version, found_via) if version else None
+    found = _dist_info_in(_venv_site_dirs(venv))
+    return StreamlitInstall(python, found[0], found_via, found[1]) if found else None
 
 
 def _shebang_python(script: Path) -> Path | None:
@@ -123,20 +148,20 @@ def find_streamlit(
     project_venv = project_dir / ".venv"
     venv_python = _venv_python(project_venv)
     if venv_python is not None:
-        version = _version_in(_venv_site_dirs(project_venv))
-        if version:
-            return StreamlitInstall(venv_python, version, "project .venv")
+        found = _dist_info_in(_venv_site_dirs(project_venv))
+        if found:
+            return StreamlitInstall(venv_python, found[0], "project .venv", found[1])
 
     active = env.get("VIRTUAL_ENV")
     if active:
         active_python = _venv_python(Path(active))
-        version = _version_in(_venv_site_dirs(Path(active)))
-        if active_python is not None and version:
-            return StreamlitInstall(active_python, version, "$VIRTUAL_ENV")
+        found = _dist_info_in(_venv_site_dirs(Path(active)))
+        if active_python is not None and found:
+            return StreamlitInstall(active_python, found[0], "$VIRTUAL_ENV", found[1])
 
-    version = _version_in(sys.path)
-    if version:
-        return StreamlitInstall(Path(sys.executable), version, "current interpreter")
+    found = _dist_info_in(sys.path)
+    if found:
+        return StreamlitInstall(Path(sys.executable), found[0], "current interpreter", found[1])
 
     import shutil  # only reached when no virtualenv or interpreter of ours has Streamlit
 

@@ -127,6 +127,13 @@ class Layer:
 
 
 @dataclass(frozen=True)
+class Unknown:
+    """A value only Streamlit's start can tell (a computed default), and why."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Resolved:
     """The effective value of one option and how it got there."""
 
@@ -137,6 +144,18 @@ class Resolved:
     default_computed: bool
     sensitive: bool
     overridden: tuple[Setting, ...] = ()  # lower layers that set it too, nearest first
+    type: str = "str"  # the option's type: bool, int, float or str
+    # The value Streamlit holds once started: `value`, or what a computed default comes to.
+    at_start: Value | Unknown = None
+
+    @property
+    def effective(self) -> Value:
+        """What Streamlit acts on: a bool option's truthiness (it tests options with a plain
+        `if`, so the string "false" is true); None when there is no value or only the start
+        can tell."""
+        if self.at_start is None or isinstance(self.at_start, Unknown):
+            return None
+        return bool(self.at_start) if self.type == "bool" else self.at_start
 
     @property
     def is_default(self) -> bool:

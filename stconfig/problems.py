@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
+
+from stconfig.model import Value
 
 
 class Code(StrEnum):
@@ -54,3 +57,29 @@ def parent_config(parent: Path, project_dir: Path) -> tuple[str, str]:
 def no_script_config(version: str | None, path: Path) -> str:
     """Streamlit before script-level config files (1.40) never reads `path`."""
     return f"Streamlit {version} reads no script-level config: {path} has no effect"
+
+
+_TOML_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "a boolean"),  # before int: a bool is an int to isinstance
+    (int, "an integer"),
+    (float, "a float"),
+    (str, "a string"),
+    (list, "an array"),
+    (dict, "a table"),
+    ((datetime, date, time), "a date/time"),
+)
+
+
+def toml_kind(value: Value) -> str:
+    return next((kind for types, kind in _TOML_KINDS if isinstance(value, types)), "a value")
+
+
+def not_boolean(key: str, value: Value) -> str:
+    """A bool option holding another TOML type, and what Streamlit makes of it."""
+    from stconfig import tomlrender  # only a wrong value pays for tomlkit
+
+    truth = "true" if value else "false"
+    return (
+        f"{key} is {toml_kind(value)} {tomlrender.value(value)}, not a boolean: "
+        f"Streamlit treats it as {truth}"
+    )

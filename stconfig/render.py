@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from stconfig.catalog import Catalog, OptionSpec
-from stconfig.model import Layer, Resolution, Resolved, Scope, Setting
+from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Value
 from stconfig.redact import HIDDEN, shown
 from stconfig.values import to_json, to_text
 
@@ -34,6 +34,8 @@ def option_json(resolved: Resolved, layers: Sequence[Layer] | None = None) -> di
         "source": resolved.source.to_json(),
         "overridden": [setting_json(s, resolved.sensitive) for s in resolved.overridden],
     }
+    if resolved.type == "bool":
+        data["effective"] = resolved.effective
     if layers is not None:
         data["layers"] = [
             {**setting_json(layer.settings[resolved.key], resolved.sensitive), "wins": False}
@@ -61,11 +63,22 @@ def show_json(
     }
 
 
-def value_text(resolved: Resolved) -> str:
-    """A value as a person reads it: hidden secrets, computed defaults, JSON for lists."""
+def display_value(resolved: Resolved) -> str:
+    """A value as tables show it: a TOML literal (a string keeps its quotes), hidden secrets,
+    computed defaults."""
     if resolved.is_computed:
         return COMPUTED
-    return to_text(shown(resolved.value, resolved.sensitive))
+    return _literal(resolved.value, resolved.sensitive)
+
+
+def _literal(value: Value, sensitive: bool) -> str:
+    if value is None:
+        return "(no value)"
+    if sensitive:
+        return HIDDEN
+    from stconfig import tomlrender  # tables run on a terminal only
+
+    return tomlrender.value(value)
 
 
 # --- TOML -------------------------------------------------------------------------------------
@@ -151,7 +164,7 @@ def show_table(resolution: Resolution, selected: Sequence[Resolved], out: Consol
         style = _SCOPE_STYLE[resolved.source.scope]
         table.add_row(
             resolved.key,
-            f"[{style}]{escape(value_text(resolved))}[/{style}]",
+            f"[{style}]{escape(display_value(resolved))}[/{style}]",
             _source_markup(resolved),
         )
     if not selected:
@@ -171,13 +184,14 @@ def show_layers_table(resolution: Resolution, selected: Sequence[Resolved], out:
     for layer in resolution.layers:
         table.add_column(layer.scope.value)
     for resolved in selected:
-        cells = [resolved.key, COMPUTED if resolved.default_computed else to_text(resolved.default)]
+        default = COMPUTED if resolved.default_computed else _literal(resolved.default, False)
+        cells = [resolved.key, default]
         for layer in resolution.layers:
             setting = layer.settings.get(resolved.key)
             if setting is None:
                 cells.append("")
                 continue
-            text = escape(to_text(shown(setting.value, resolved.sensitive)))
+            text = escape(_literal(setting.value, resolved.sensitive))
             cells.append(
                 f"[bold green]{text} ✔[/]" if setting is _winner(resolved, layer) else text
             )

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
+from stconfig import computed
 from stconfig.catalog import Catalog
 from stconfig.environment import StreamlitInstall, find_streamlit
 from stconfig.layers import read_env_layer, read_file_layer, read_flag_layer
@@ -26,7 +27,7 @@ from stconfig.locate import (
     project_dir_from,
     script_config_path,
 )
-from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source
+from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source, Unknown, Value
 from stconfig.problems import no_script_config, parent_config
 
 
@@ -144,14 +145,41 @@ def resolve(context: Context, catalog: Catalog | None = None) -> Resolution:
             default_computed=spec.computed,
             sensitive=spec.sensitive,
             overridden=tuple(reversed(settings[:-1])),
+            type=spec.type,
         )
     return Resolution(
         streamlit_version=catalog.streamlit_version,
         project_dir=context.project_dir,
         layers=tuple(layers),
-        options=options,
+        options=_with_values_at_start(options, context, catalog),
         warnings=tuple(_warnings(context, catalog, layers)),
     )
+
+
+def _with_values_at_start(
+    options: dict[str, Resolved], context: Context, catalog: Catalog
+) -> dict[str, Resolved]:
+    """Each option with the value Streamlit will hold once started (`computed` derives what it
+    can of the defaults Streamlit computes)."""
+    inputs = computed.Inputs(
+        env=context.env,
+        home=context.home,
+        project_dir=context.project_dir,
+        script=context.script,
+        reads_script_config=catalog.reads_script_config,
+        install=context.streamlit,
+    )
+    memo: dict[str, Value | Unknown] = {}
+
+    def at_start(key: str) -> Value | Unknown:
+        if key not in memo:
+            resolved = options[key]
+            memo[key] = (
+                computed.derive(key, at_start, inputs) if resolved.is_computed else resolved.value
+            )
+        return memo[key]
+
+    return {key: replace(resolved, at_start=at_start(key)) for key, resolved in options.items()}
 
 
 def select(

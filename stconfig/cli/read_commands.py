@@ -11,6 +11,8 @@ from stconfig.cli.output import Messages, emit, emit_json
 from stconfig.cli.spec import Options
 from stconfig.errors import ConfigFileError, ExitCode, NotSetError
 from stconfig.layers import read_file_layer
+from stconfig.model import Scope, Unknown
+from stconfig.problems import not_boolean
 from stconfig.redact import shown
 from stconfig.resolve import resolve, select
 from stconfig.values import to_text
@@ -43,15 +45,15 @@ def run_get(options: Options) -> int:
     context = options.context()
     catalog = context.catalog()
     spec = catalog.require(key)
+    messages = Messages(options.quiet)
     chosen = context.target(options.target_choice())
     if chosen is None:
         resolution = resolve(context, catalog)
         for warning in resolution.warnings:
-            Messages(options.quiet).warn(warning)
+            messages.warn(warning)
         resolved = resolution.options[key]
         data = render.option_json(resolved)
-        text = render.value_text(resolved)
-        origin = resolved.source.describe()
+        stored, source, value = resolved.value, resolved.source, resolved.at_start
     else:
         layer = read_file_layer(chosen.scope, chosen.path, catalog, context.env)
         if layer.error:
@@ -60,14 +62,22 @@ def run_get(options: Options) -> int:
         if setting is None:
             raise NotSetError(f"{key} is not set in {chosen.path}")
         data = {**render.setting_json(setting, spec.sensitive), "source": setting.source.to_json()}
-        text = to_text(shown(setting.value, spec.sensitive))
-        origin = setting.source.describe()
+        if spec.type == "bool":
+            data["effective"] = bool(setting.value)
+        stored, source, value = setting.value, setting.source, setting.value
     if options.json_:
         emit_json({"key": key, **data})
-    elif options.show_origin:
-        emit(f"{origin}\t{text}")
-    else:
-        emit(text)
+        return ExitCode.OK
+    if isinstance(value, Unknown):
+        raise NotSetError(f"{key} has no fixed value: {value.reason}")
+    if value is None:
+        raise NotSetError(f"{key} has no value: no layer sets it and Streamlit's default is empty")
+    if spec.type == "bool":
+        if not isinstance(stored, bool) and source.scope is not Scope.DEFAULT:
+            messages.warn(f"{not_boolean(key, stored)} ({source.describe()}); run `stconfig check`")
+        value = bool(value)
+    text = to_text(shown(value, spec.sensitive))
+    emit(f"{source.describe()}\t{text}" if options.show_origin else text)
     return ExitCode.OK
 
 
