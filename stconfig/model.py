@@ -84,11 +84,12 @@ class Source:
             data["name"] = self.name
         return data
 
-    def describe(self) -> str:
-        """Short human form: `project /p/.streamlit/config.toml:3`, `env STREAMLIT_X`, `default`."""
+    def describe(self, shown_path: str | None = None) -> str:
+        """Short human form: `project /p/.streamlit/config.toml:3`, `env STREAMLIT_X`, `default`
+        (`shown_path`: the file's path as it should read, e.g. relative)."""
         if self.scope.is_file and self.position is not None:
             # No line only when the file could not be scanned for lines.
-            text = f"{self.scope.value} {self.position.text()}"
+            text = f"{self.scope.value} {self.position.text(shown_path)}"
             if self.env_ref is not None:
                 text += f" (via env:{self.env_ref})"
             return text
@@ -173,6 +174,7 @@ class Resolution:
 
     streamlit_version: str | None
     project_dir: Path
+    home: Path
     layers: tuple[Layer, ...]
     options: dict[str, Resolved]
     warnings: tuple[str, ...] = ()

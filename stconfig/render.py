@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from stconfig.catalog import Catalog, OptionSpec
-from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Value
+from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source, Unknown, Value
 from stconfig.redact import HIDDEN, shown
 from stconfig.values import to_json, to_text
 
@@ -61,6 +61,25 @@ def show_json(
         },
         "warnings": list(resolution.warnings),
     }
+
+
+def shell_text(value: Value, option_type: str, sensitive: bool) -> str:
+    """A value as `get` prints it: a bool option's truthiness, strings bare, lists as JSON."""
+    if option_type == "bool":
+        value = bool(value)
+    return to_text(shown(value, sensitive))
+
+
+def list_lines(selected: Iterable[Resolved], with_origin: bool) -> list[str]:
+    """`show --list`: `key=value` for every option with a value Streamlit will hold."""
+    lines = []
+    for resolved in selected:
+        value = resolved.at_start
+        if value is None or isinstance(value, Unknown):
+            continue
+        line = f"{resolved.key}={shell_text(value, resolved.type, resolved.sensitive)}"
+        lines.append(f"{resolved.source.describe()}\t{line}" if with_origin else line)
+    return lines
 
 
 def display_value(resolved: Resolved) -> str:
@@ -126,12 +145,25 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def _source_markup(resolved: Resolved) -> str:
+def _short_source(source: Source, resolution: Resolution) -> str:
+    """A source as a narrow table shows it: paths relative to the project, or under `~`."""
+    path = source.path
+    if path is None:
+        return source.describe()
+    for base, prefix in ((resolution.project_dir, ""), (resolution.home, "~/")):
+        try:
+            return source.describe(prefix + str(path.relative_to(base)))
+        except ValueError:
+            continue
+    return source.describe()
+
+
+def _source_markup(resolved: Resolved, resolution: Resolution) -> str:
     from rich.markup import escape
 
-    text = escape(resolved.source.describe())
+    text = escape(_short_source(resolved.source, resolution))
     if resolved.overridden:
-        beaten = ", ".join(escape(s.source.describe()) for s in resolved.overridden)
+        beaten = ", ".join(escape(_short_source(s.source, resolution)) for s in resolved.overridden)
         text += f"\n[dim]overrides {beaten}[/dim]"
     return text
 
@@ -157,15 +189,16 @@ def show_table(resolution: Resolution, selected: Sequence[Resolved], out: Consol
         title_justify="left",
         show_lines=False,
     )
+    # Long values and paths fold onto more lines rather than lose their end (the `:line`).
     table.add_column("option", no_wrap=True)
-    table.add_column("value")
-    table.add_column("source")
+    table.add_column("value", overflow="fold")
+    table.add_column("source", overflow="fold")
     for resolved in selected:
         style = _SCOPE_STYLE[resolved.source.scope]
         table.add_row(
             resolved.key,
             f"[{style}]{escape(display_value(resolved))}[/{style}]",
-            _source_markup(resolved),
+            _source_markup(resolved, resolution),
         )
     if not selected:
         out.print("No option is set in any layer; `stconfig show --all` lists every option.")
@@ -204,11 +237,34 @@ def _winner(resolved: Resolved, layer: Layer) -> Setting | None:
     return setting if setting is not None and setting.source == resolved.source else None
 
 
-def describe_lines(spec: OptionSpec, catalog: Catalog) -> list[str]:
-    """`describe KEY` as text."""
-    default = COMPUTED if spec.computed else to_text(spec.default) or "(no value)"
+def _acts_on(resolved: Resolved) -> str:
+    if resolved.type != "bool" or isinstance(resolved.value, bool) or resolved.effective is None:
+        return ""
+    return f": Streamlit treats it as {to_text(resolved.effective)}"
+
+
+def options_table(specs: Sequence[OptionSpec], out: Console) -> None:
+    """`options` on a terminal."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title_justify="left")
+    table.add_column("option", no_wrap=True)
+    table.add_column("type")
+    table.add_column("default")
+    for spec in specs:
+        default = COMPUTED if spec.computed else _literal(spec.default, False)
+        table.add_row(spec.key, spec.type_label, escape(default))
+    out.print(table)
+
+
+def describe_lines(spec: OptionSpec, catalog: Catalog, resolved: Resolved) -> list[str]:
+    """`describe KEY` as text, with the option's value here and where it comes from."""
+    default = COMPUTED if spec.computed else _literal(spec.default, False)
     lines = [
         spec.key,
+        f"  value:       {display_value(resolved)} ({resolved.source.describe()})"
+        + _acts_on(resolved),
         f"  type:        {spec.type_label}",
         f"  default:     {default}",
     ]

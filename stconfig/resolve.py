@@ -15,6 +15,7 @@ from pathlib import Path
 from stconfig import computed
 from stconfig.catalog import Catalog
 from stconfig.environment import StreamlitInstall, find_streamlit
+from stconfig.errors import NotSetError
 from stconfig.layers import read_env_layer, read_file_layer, read_flag_layer
 from stconfig.locate import (
     Target,
@@ -150,6 +151,7 @@ def resolve(context: Context, catalog: Catalog | None = None) -> Resolution:
     return Resolution(
         streamlit_version=catalog.streamlit_version,
         project_dir=context.project_dir,
+        home=context.home,
         layers=tuple(layers),
         options=_with_values_at_start(options, context, catalog),
         warnings=tuple(_warnings(context, catalog, layers)),
@@ -185,8 +187,9 @@ def _with_values_at_start(
 def select(
     resolution: Resolution, catalog: Catalog, filters: Sequence[str], include_all: bool
 ) -> list[Resolved]:
-    """The options `show` prints: those set in some layer, every visible one with `include_all`,
-    or those named by key or section (a named key is shown even when hidden)."""
+    """The options `show` prints: those set in some layer (every visible one with `include_all`),
+    or those the filters name: a key (shown even when hidden), or a section, glob or part of a
+    key as `stconfig options` matches them (their options with a value; all with `include_all`)."""
     if not filters:
         return [
             r
@@ -198,10 +201,17 @@ def select(
         if name in resolution.options:
             chosen[name] = resolution.options[name]
             continue
-        in_section = [r for key, r in resolution.options.items() if key.startswith(name + ".")]
-        if not in_section:
+        matched = catalog.match(name)
+        if not matched and any(char in name for char in "*?["):
+            raise NotSetError(f"no option matches {name!r}")
+        if not matched:
             catalog.require(name)  # raises with did-you-mean suggestions
-        chosen.update(
-            (r.key, r) for r in in_section if not r.is_default or not catalog.options[r.key].hidden
-        )
+        for spec in matched:
+            resolved = resolution.options[spec.key]
+            shown = not resolved.is_default or (
+                not spec.hidden
+                and (include_all or resolved.value is not None or resolved.is_computed)
+            )
+            if shown:
+                chosen[spec.key] = resolved
     return list(chosen.values())

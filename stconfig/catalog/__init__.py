@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from stconfig.errors import UnknownKeyError
+from stconfig.errors import UnknownKeyError, UsageError
 
 OptionType = Literal["bool", "int", "float", "str"]
 FileEffect = Literal["applied", "skipped", "fatal"]  # what Streamlit does with a file
@@ -99,8 +99,17 @@ class Catalog:
         """The option for `key`, or UnknownKeyError with did-you-mean suggestions."""
         spec = self.options.get(key)
         if spec is None:
+            if self.is_section(key):
+                raise UsageError(
+                    f"{key!r} is a section, not an option",
+                    hint=f"its options and their values: stconfig show {key}",
+                )
             raise UnknownKeyError(key, self.suggest(key), removed=self.is_removed(key))
         return spec
+
+    def is_section(self, name: str) -> bool:
+        """A section or sub-section (`theme.light`) that holds options."""
+        return any(key.startswith(name + ".") for key in self.options)
 
     def suggest(self, key: str) -> list[str]:
         """Close option keys, case-insensitively, best first."""

@@ -24,7 +24,7 @@ from stconfig.cli import completion
 from stconfig.cli.output import error_line, run_guarded
 from stconfig.cli.spec import COMMANDS, Arg, Command, Kind, Opt, Options, runner
 from stconfig.cli.typer_compat import ClickException, NoArgsIsHelpError, PlainCommand
-from stconfig.errors import ExitCode
+from stconfig.errors import ExitCode, UsageError
 
 _COMPLETERS: dict[str, Callable[..., Any]] = {
     "key": completion.complete_key,
@@ -36,6 +36,15 @@ _DEFAULTS = {f.name: f.default for f in fields(Options)}
 
 class _Group(TyperGroup):
     """Runs a command and turns whatever it raises into a message and an exit code."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and "." in args[0]:
+            # `stconfig server.port`: an option key where a command goes.
+            raise UsageError(
+                f"{args[0]!r} is not a command",
+                hint=f"to read an option: stconfig get {args[0]}",
+            )
+        return super().resolve_command(ctx, args)
 
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False

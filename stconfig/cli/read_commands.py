@@ -26,8 +26,13 @@ def run_show(options: Options) -> int:
     messages = Messages(options.quiet)
     for warning in resolution.warnings:
         messages.warn(warning)
+    if options.keys and not selected:
+        messages.note("none of these options has a value; `--all` lists them anyway")
     if options.json_:
         emit_json(render.show_json(resolution, selected, with_layers=options.layers))
+    elif options.list_ or options.show_origin:
+        for line in render.list_lines(selected, options.show_origin):
+            emit(line)
     elif sys.stdout.isatty():
         out = render.console()
         if options.layers:
@@ -133,6 +138,8 @@ def run_options(options: Options) -> int:
     specs = [s for s in specs if options.all_ or not s.hidden or s.key == pattern]
     if options.json_:
         emit_json([render.spec_json(s) for s in specs])
+    elif sys.stdout.isatty():
+        render.options_table(specs, render.console())
     else:
         for spec in specs:
             default = render.COMPUTED if spec.computed else to_text(spec.default)
@@ -142,10 +149,12 @@ def run_options(options: Options) -> int:
 
 def run_describe(options: Options) -> int:
     assert options.key is not None  # a required argument
-    catalog = options.context().catalog()
+    context = options.context()
+    catalog = context.catalog()
     spec = catalog.require(options.key)
+    resolved = resolve(context, catalog).options[spec.key]
     if options.json_:
-        emit_json(render.spec_json(spec))
+        emit_json({**render.spec_json(spec), "current": render.option_json(resolved)})
     else:
-        emit("\n".join(render.describe_lines(spec, catalog)))
+        emit("\n".join(render.describe_lines(spec, catalog, resolved)))
     return ExitCode.OK

@@ -82,6 +82,7 @@ class Options:
     script_dir: bool = False
     file: Path | None = None
     show_origin: bool = False
+    list_: bool = False
     all_: bool = False
     layers: bool = False
     dry_run: bool = False
@@ -141,10 +142,13 @@ GLOBAL = Opt(("--global",), "global_", "flag", "Target ~/.streamlit/config.toml.
 SCRIPT_DIR = Opt(("--script-dir",), "script_dir", "flag", "Target the file next to --script.")
 FILE = Opt(("--file",), "file", "path", "Target this config file.", metavar="PATH")
 SHOW_ORIGIN = Opt(
-    ("--show-origin",), "show_origin", "flag", "Prefix the value with its source and a tab."
+    ("--show-origin",), "show_origin", "flag", "Prefix each value with its source and a tab."
 )
 ALL = Opt(("--all",), "all_", "flag", "Every visible option, set or not.")
 ALL_HIDDEN = Opt(("--all",), "all_", "flag", "Include hidden options.")
+LIST = Opt(
+    ("--list",), "list_", "flag", "One key=value line per option with a value, as `get` prints it."
+)
 LAYERS = Opt(("--layers",), "layers", "flag", "Every layer's value per option, winner marked.")
 DRY_RUN = Opt(
     ("--dry-run",), "dry_run", "flag", "Print the change as a unified diff; write nothing."
@@ -181,8 +185,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "show",
         "The effective config, each value with its source.",
-        "A table on a terminal; valid TOML with source comments when piped; JSON with --json. "
-        "Without arguments: every option set in some layer.\n\n"
+        "A table on a terminal; valid TOML with source comments when piped; JSON with --json; "
+        "key=value lines with --list (--show-origin: each after its source and a tab). "
+        "Without arguments: every option set in some layer; a section, a glob or part of a key "
+        "shows its options that have a value.\n\n"
         "Example: stconfig show runner --layers",
         "read_commands:run_show",
         args=(
@@ -194,7 +200,7 @@ COMMANDS: tuple[Command, ...] = (
                 complete="key_or_section",
             ),
         ),
-        options=(*COMMON, ALL, LAYERS),
+        options=(*COMMON, ALL, LAYERS, LIST, SHOW_ORIGIN),
         fast=True,
     ),
     Command(
@@ -321,11 +327,11 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "describe",
-        "Everything the catalog knows about one option.",
+        "Everything the catalog knows about one option, and its value here.",
         "Example: stconfig describe runner.enforceSerializableSessionState",
         "read_commands:run_describe",
         args=(Arg("key", "KEY", "Option key.", complete="key"),),
-        options=(JSON, PROJECT_DIR),
+        options=COMMON,
     ),
     Command(
         "completion",
