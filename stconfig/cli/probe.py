@@ -1,4 +1,4 @@
-"""`stconfig probe` and `stconfig audit`: ask the real Streamlit, print what it did."""
+"""`stconfig probe`: ask the real Streamlit whether it enforces serializable Session State."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from stconfig.cli.app import (
 from stconfig.cli.output import Messages, emit
 from stconfig.errors import ExitCode, UsageError
 from stconfig.model import Value
-from stconfig.probe import OPTION, AuditResult, ProbeResult, run_audit, run_probe
+from stconfig.probe import OPTION, ProbeResult, run_probe
 from stconfig.resolve import Context
 
 
@@ -127,45 +127,3 @@ def probe(
         )
         return ExitCode.NEGATIVE
     return ExitCode.OK
-
-
-def _audit_lines(result: AuditResult) -> list[str]:
-    if not result.unserializable:
-        return [f"{result.app}: every Session State value pickles"]
-    count = len(result.unserializable)
-    lines = [f"{result.app}: {count} Session State value{'s' * (count != 1)} cannot be pickled"]
-    width = max(len(u.key) for u in result.unserializable)
-    lines.extend(f"  {u.key:<{width}}  {u.type}: {u.error}" for u in result.unserializable)
-    return lines
-
-
-@app.command()
-def audit(
-    app_path: Annotated[Path, typer.Argument(metavar="APP.py", help="The app's main script.")],
-    python: PythonOption = None,
-    timeout: TimeoutOption = 30.0,
-    json_: JsonOption = False,
-    project_dir: ProjectDirOption = None,
-    quiet: QuietOption = False,
-) -> int:
-    """Run the app once (AppTest, enforcement on) and list every Session State value that
-    cannot be pickled: key, type, reason. Exit 1 when there is one.
-
-    Unlike Streamlit's own check it lists all of them, and also those set before st.stop().
-    Values that appear only after user interaction are not seen.
-
-    Example: stconfig audit app.py --json
-    """
-    _check_timeout(timeout)
-    context = Context.create(project_dir=project_dir, python=python)
-    result = run_audit(app_path, context, timeout=timeout)
-    if json_:
-        emit(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
-    else:
-        emit("\n".join(_audit_lines(result)))
-    if result.app_exception is not None:
-        Messages(quiet).warn(
-            f"the app raised {result.app_exception.type}: {result.app_exception.message} "
-            "(values it would set after that point are not audited)"
-        )
-    return ExitCode.NEGATIVE if result.unserializable else ExitCode.OK

@@ -1,0 +1,321 @@
+"""`stconfig audit`: run the app as `streamlit run` serves it, list what does not pickle."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stconfig.cli.app import JsonOption, ProjectDirOption, QuietOption, app
+from stconfig.cli.output import Messages, emit, error_line
+from stconfig.errors import ExitCode, ProbeError
+from stconfig.locate import display_path
+from stconfig.probe import (
+    AppException,
+    AuditOptions,
+    AuditResult,
+    Progress,
+    UnpicklableValue,
+    run_audit,
+)
+from stconfig.probe.audit import DEFAULT_MAX_RUNS, parse_assignments, parse_state
+from stconfig.resolve import Context
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One interpreter's audit: its result, or why it could not run."""
+
+    python: Path | None
+    result: AuditResult | None = None
+    error: ProbeError | None = None
+
+    def exit_code(self, allow_app_errors: bool) -> ExitCode:
+        if self.result is None:
+            return ExitCode.PROBE
+        return self.result.exit_code(allow_app_errors=allow_app_errors)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def _finding_line(finding: UnpicklableValue, app: Path) -> str:
+    site = finding.set_at
+    where = display_path(app) if site is None else f"{display_path(site.file)}:{site.line}"
+    inside = f": {finding.path} is a {finding.culprit}" if finding.path else ""
+    line = (
+        f"{where}: {finding.label}: {finding.type} does not pickle{inside} ({finding.error}),"
+        f" on {finding.interaction}"
+    )
+    return line + (f"; hint: {finding.hint}" if finding.hint else "")
+
+
+def _summary(result: AuditResult) -> str:
+    checked = (
+        f"{_plural(result.keys_checked, 'key')} checked in {_plural(result.runs, 'run')}"
+        f" on {_plural(len(result.pages), 'page')}"
+    )
+    count = len(result.unserializable)
+    if count:
+        verdict = f"{_plural(count, 'Session State value')} cannot be pickled"
+    elif result.problems:
+        verdict = "every Session State value stored before the app stopped pickles"
+    else:
+        verdict = "every Session State value pickles"
+    left_out = f"; {result.untried} left out by --max-runs" if result.untried else ""
+    return f"{display_path(result.app)}: {verdict}; {checked}{left_out}"
+
+
+def _problem_text(problem: AppException) -> str:
+    return f"{problem.interaction} raised {problem.type}: {problem.message}"
+
+
+def _stop_hint(result: AuditResult, problem: AppException) -> str:
+    checked = (
+        f"checked before that: {_plural(result.keys_checked, 'key')} in"
+        f" {_plural(result.runs, 'run')}, all of them pickle"
+    )
+    text = f"{problem.type} {problem.message}"
+    if "Module" in problem.type or "Import" in problem.type:
+        if result.app.parent.name == "pages":
+            return (
+                f"{checked}; {result.app.name} looks like a page: audit the main script, "
+                f"with --page {result.app.parent.name}/{result.app.name}"
+            )
+        return f"{checked}; install what the app imports in {result.python}"
+    if "secret" in text.lower():
+        return f"{checked}; give the app its secrets with --secrets FILE"
+    return f"{checked}; --allow-app-errors accepts this"
+
+
+def _text_lines(result: AuditResult) -> list[str]:
+    return [*(_finding_line(f, result.app) for f in result.unserializable), _summary(result)]
+
+
+def _report_problems(result: AuditResult, *, allow_app_errors: bool, messages: Messages) -> None:
+    """What stopped the app, on stderr: an error when that is the verdict, else warnings."""
+    problems = result.problems
+    if not problems:
+        return
+    if result.unserializable or allow_app_errors:
+        for problem in problems:
+            messages.warn(
+                f"{_problem_text(problem)} (values it would store after that are not audited)"
+            )
+        return
+    more = f" (and {_plural(len(problems) - 1, 'more run')})" if len(problems) > 1 else ""
+    error_line(
+        f"the app did not run to its end: {_problem_text(problems[0])}{more}",
+        _stop_hint(result, problems[0]),
+    )
+
+
+def _verdict(outcome: _Outcome) -> str:
+    result = outcome.result
+    if result is None:
+        return f"could not run: {outcome.error.message if outcome.error else ''}"
+    if result.unserializable:
+        return _plural(len(result.unserializable), "value") + " do not pickle"
+    if result.problems:
+        return "app did not finish"
+    return "every value pickles"
+
+
+def _table(outcomes: Sequence[_Outcome]) -> list[str]:
+    rows = [
+        (
+            o.result.streamlit_version if o.result else "-",
+            _verdict(o),
+            f"{o.result.seconds:.2f}" if o.result else "-",
+            str(o.result.python if o.result else o.python),
+        )
+        for o in outcomes
+    ]
+    header = ("streamlit", "result", "seconds", "python")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+    return [
+        f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}"
+        for r in [header, *rows]
+    ]
+
+
+@contextmanager
+def _progress_line(enabled: bool) -> Iterator[Callable[[str], Callable[[Progress], None]] | None]:
+    """A rich status line on stderr, only when stderr is a terminal (rich is imported only then)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status("starting the audit") as status:
+
+        def for_python(label: str) -> Callable[[Progress], None]:
+            def show(progress: Progress) -> None:
+                status.update(f"{label}run {progress.runs}/{progress.max_runs}: {progress.doing}")
+
+            return show
+
+        yield for_python
+
+
+PagesOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--page",
+        metavar="PATH",
+        help="Audit only this page (repeatable); the main script always runs first.",
+        show_default=False,
+    ),
+]
+PythonsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--python",
+        metavar="PATH",
+        help="The interpreter whose Streamlit runs the app (repeatable: one audit each, in "
+        "turn; default: the project's .venv, $VIRTUAL_ENV, this interpreter, then PATH).",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def audit(
+    app_path: Annotated[Path, typer.Argument(metavar="MAIN.py", help="The app's main script.")],
+    page: PagesOption = None,
+    explore: Annotated[
+        bool,
+        typer.Option(
+            "--explore",
+            help="Drive the app as a user would: rerun every page, click every button, flip "
+            "every checkbox and toggle, choose every option, send one chat message.",
+        ),
+    ] = False,
+    max_runs: Annotated[
+        int,
+        typer.Option("--max-runs", metavar="N", help="At most this many script runs in all."),
+    ] = DEFAULT_MAX_RUNS,
+    secrets: Annotated[
+        Path | None,
+        typer.Option(
+            "--secrets",
+            metavar="FILE",
+            help="The secrets.toml to give the app (default: what Streamlit reads, the "
+            "project's .streamlit/secrets.toml and the global one).",
+            show_default=False,
+        ),
+    ] = None,
+    query: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--query",
+            metavar="KEY=VALUE",
+            help="A query parameter (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    state: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--state",
+            metavar="KEY=VALUE",
+            help="Seed Session State before the first run (repeatable); VALUE is JSON when "
+            "it parses as JSON (true, 3, [1]), else a string.",
+            show_default=False,
+        ),
+    ] = None,
+    allow_app_errors: Annotated[
+        bool,
+        typer.Option(
+            "--allow-app-errors",
+            help="Exit 0, not 4, when every value pickles but the app raised or timed out.",
+        ),
+    ] = False,
+    python: PythonsOption = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Give up (exit 4) on a run after this long."
+        ),
+    ] = 30.0,
+    json_: JsonOption = False,
+    project_dir: ProjectDirOption = None,
+    quiet: QuietOption = False,
+) -> int:
+    """Run the app with enforceSerializableSessionState on, as `streamlit run MAIN.py` serves
+    it (AppTest, every page, with the main script's directory on sys.path), and list every
+    Session State value that cannot be pickled: where it was stored, the path to the culprit
+    inside it, the page and interaction, and a hint. Widget values and Streamlit's own state
+    are checked too, as Streamlit's own check does.
+
+    Exit 0 when every run finished and every value pickles, 1 when a value does not pickle, 4
+    when the app did not run to its end (its exception, a timeout) and nothing failed before.
+    With several --python, one audit each; the exit code is the worst (1, then 4, then 0).
+
+    Example: stconfig audit Home.py --explore --secrets ci-secrets.toml
+    """
+    options = AuditOptions(
+        pages=tuple(page or ()),
+        explore=explore,
+        max_runs=max_runs,
+        secrets=secrets,
+        query=parse_assignments(query or (), "--query"),
+        state=parse_state(state or ()),
+        timeout=timeout,
+    )
+    messages = Messages(quiet)
+    pythons: list[Path | None] = [*python] if python else [None]
+    several = len(pythons) > 1
+    outcomes: list[_Outcome] = []
+    with _progress_line(sys.stderr.isatty() and not quiet) as progress:
+        for interpreter in pythons:
+            context = Context.create(project_dir=project_dir, python=interpreter)
+            on_progress = None
+            if progress is not None:
+                on_progress = progress(f"{interpreter}: " if several else "")
+            try:
+                result = run_audit(app_path, context, options, on_progress=on_progress)
+            except ProbeError as error:
+                if not several:
+                    raise
+                outcomes.append(_Outcome(interpreter, error=error))
+                continue
+            outcomes.append(_Outcome(interpreter, result))
+    if json_:
+        data = [_outcome_json(o) for o in outcomes]
+        emit(json.dumps(data if several else data[0], indent=2, ensure_ascii=False))
+    for outcome in outcomes:
+        if outcome.result is not None:
+            if not json_:
+                if several:
+                    result = outcome.result
+                    emit(f"== Streamlit {result.streamlit_version} ({result.python})")
+                emit("\n".join(_text_lines(outcome.result)))
+            _report_problems(outcome.result, allow_app_errors=allow_app_errors, messages=messages)
+        elif outcome.error is not None:
+            error_line(f"{outcome.python}: {outcome.error.message}", outcome.error.hint)
+    if several and not json_:
+        emit("\n".join(_table(outcomes)))
+    codes = {o.exit_code(allow_app_errors) for o in outcomes}
+    for worst in (ExitCode.NEGATIVE, ExitCode.PROBE):
+        if worst in codes:
+            return worst
+    return ExitCode.OK
+
+
+def _outcome_json(outcome: _Outcome) -> dict[str, object]:
+    if outcome.result is not None:
+        return outcome.result.to_json()
+    return {
+        "python": str(outcome.python),
+        "streamlit_version": None,
+        "error": outcome.error.message if outcome.error else None,
+    }
