@@ -382,8 +382,8 @@ def test_one_audit_per_interpreter(project: Path, streamlit_140_python: Path) ->
     result = runner.invoke(app, ["audit", str(path), *both])
     table = result.stdout.splitlines()[-3:]
     assert table[0].split() == ["streamlit", "result", "seconds", "python"]
-    assert table[1].startswith("1.67.0     1 value do not pickle")
-    assert table[2].startswith("1.40.0     1 value do not pickle")
+    assert table[1].startswith("1.67.0     1 value does not pickle")
+    assert table[2].startswith("1.40.0     1 value does not pickle")
 
 
 def test_worst_exit_code_over_interpreters(project: Path, tmp_path: Path) -> None:
@@ -520,8 +520,8 @@ def test_hints(chain: list[PathPart], error: str, hint: str | None) -> None:
 def test_script_defined_hint_names_the_class() -> None:
     chain = [part("list"), part("__page__.Row")]
     assert hint_for(chain, "", key="k", widget_type=None) == (
-        "`__page__.Row` is defined in the app script, which Streamlit runs anew on every rerun, "
-        "so what was stored before no longer pickles: move it into a module and import it"
+        "`__page__.Row` is defined in the app script, which Streamlit runs as a new module on "
+        "every run and page, so pickle cannot find it again: move it into a module and import it"
     )
 
 
@@ -557,3 +557,36 @@ def test_exit_codes_one_beats_four_beats_zero() -> None:
     crashed = AuditResult(Path("a"), "1", (), (crash,))
     assert crashed.exit_code() == ExitCode.PROBE
     assert crashed.exit_code(allow_app_errors=True) == ExitCode.OK
+
+
+# --- the README's CI gate ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_readme_ci_gate_before_turning_enforcement_on(project: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("\n## Audit\n", 1)[1].split("\n## ", 1)[0]
+    gate = re.findall(r"```bash\n(.*?)```", section, flags=re.S)[0]
+    env = {**os.environ, "PATH": f"{CURRENT.parent}{os.pathsep}{os.environ['PATH']}"}
+
+    def run_gate() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", "-c", "set -euo pipefail\n" + gate],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    copy_app("stopped", project)
+    failed = run_gate()
+    assert failed.returncode == 1
+    assert "fix these before: stconfig set" in failed.stderr
+    assert not (project / ".streamlit" / "config.toml").exists()
+
+    copy_app("clean", project)
+    passed = run_gate()
+    assert passed.returncode == 0, passed.stderr
+    config = (project / ".streamlit" / "config.toml").read_text()
+    assert "enforceSerializableSessionState = true" in config

@@ -73,10 +73,6 @@ def _summary(result: AuditResult) -> str:
     return f"{display_path(result.app)}: {verdict}; {checked}{left_out}"
 
 
-def _problem_text(problem: AppException) -> str:
-    return f"{problem.interaction} raised {problem.type}: {problem.message}"
-
-
 def _stop_hint(result: AuditResult, problem: AppException) -> str:
     checked = (
         f"checked before that: {_plural(result.keys_checked, 'key')} in"
@@ -99,21 +95,36 @@ def _text_lines(result: AuditResult) -> list[str]:
     return [*(_finding_line(f, result.app) for f in result.unserializable), _summary(result)]
 
 
+def _distinct(problems: Sequence[AppException]) -> list[tuple[AppException, int]]:
+    """Each different failure once, where it first happened, with how many runs it ended."""
+    groups: dict[tuple[str, str], list[AppException]] = {}
+    for problem in problems:
+        groups.setdefault((problem.type, problem.message), []).append(problem)
+    return [(same[0], len(same)) for same in groups.values()]
+
+
+def _problem_text(problem: AppException, runs: int = 1) -> str:
+    again = f" (in {runs} runs)" if runs > 1 else ""
+    return f"{problem.interaction} raised {problem.type}: {problem.message}{again}"
+
+
 def _report_problems(result: AuditResult, *, allow_app_errors: bool, messages: Messages) -> None:
     """What stopped the app, on stderr: an error when that is the verdict, else warnings."""
-    problems = result.problems
-    if not problems:
+    distinct = _distinct(result.problems)
+    if not distinct:
         return
     if result.unserializable or allow_app_errors:
-        for problem in problems:
+        for problem, runs in distinct:
             messages.warn(
-                f"{_problem_text(problem)} (values it would store after that are not audited)"
+                f"{_problem_text(problem, runs)} (values it would store after that are not audited)"
             )
         return
-    more = f" (and {_plural(len(problems) - 1, 'more run')})" if len(problems) > 1 else ""
+    for problem, runs in distinct[1:]:
+        messages.warn(_problem_text(problem, runs))
+    first, runs = distinct[0]
     error_line(
-        f"the app did not run to its end: {_problem_text(problems[0])}{more}",
-        _stop_hint(result, problems[0]),
+        f"the app did not run to its end: {_problem_text(first, runs)}",
+        _stop_hint(result, first),
     )
 
 
@@ -122,7 +133,8 @@ def _verdict(outcome: _Outcome) -> str:
     if result is None:
         return f"could not run: {outcome.error.message if outcome.error else ''}"
     if result.unserializable:
-        return _plural(len(result.unserializable), "value") + " do not pickle"
+        count = len(result.unserializable)
+        return f"{_plural(count, 'value')} {'does' if count == 1 else 'do'} not pickle"
     if result.problems:
         return "app did not finish"
     return "every value pickles"

@@ -70,8 +70,8 @@ HINT_LAMBDA = (
     "function defined at the top of an imported module"
 )
 HINT_SCRIPT_DEFINED = (
-    "{name} is defined in the app script, which Streamlit runs anew on every rerun, so what was "
-    "stored before no longer pickles: move it into a module and import it"
+    "{name} is defined in the app script, which Streamlit runs as a new module on every run and "
+    "page, so pickle cannot find it again: move it into a module and import it"
 )
 HINT_CONNECTION = (
     "connections and clients do not belong in Session State: create them in a function "
