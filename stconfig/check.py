@@ -27,7 +27,8 @@ from stconfig.layers import (
     walk_sections,
 )
 from stconfig.locate import file_layer_paths, parent_with_config_dir
-from stconfig.model import Value
+from stconfig.model import Position, Value
+from stconfig.problems import BOM_HINT, NOT_UTF8_HINT, Code, parent_config
 from stconfig.tomlscan import SYNTAX_POSITION, KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
@@ -47,12 +48,10 @@ class Finding:
     """One problem: where it is, how bad, what Streamlit does about it, and what to do."""
 
     severity: Severity
-    code: str  # stable kind: toml-syntax, duplicate-key, bom, unknown-key, wrong-type, ...
+    code: Code
     message: str
     hint: str
-    file: Path | None = None
-    line: int | None = None
-    column: int | None = None
+    position: Position | None = None  # None: not about a file (an env var)
     key: str | None = None
     env_var: str | None = None
 
@@ -60,9 +59,9 @@ class Finding:
         return {
             "severity": self.severity,
             "code": self.code,
-            "file": None if self.file is None else str(self.file),
-            "line": self.line,
-            "column": self.column,
+            "file": None if self.position is None else str(self.position.path),
+            "line": None if self.position is None else self.position.line,
+            "column": None if self.position is None else self.position.column,
             "key": self.key,
             "env_var": self.env_var,
             "message": self.message,
@@ -107,23 +106,24 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
     """Every problem in one config file's bytes."""
     findings: list[Finding] = []
 
-    def problem(error: FileProblem, code: str, hint: str) -> None:
+    def problem(error: FileProblem, code: Code, hint: str) -> None:
         message = SYNTAX_POSITION.sub("", str(error))
-        findings.append(Finding("error", code, message, hint, path, error.line, error.column))
+        position = Position(path, error.position.line, error.position.column)
+        findings.append(Finding("error", code, message, hint, position))
 
     try:
         text = decode_config_bytes(data, catalog)
     except FileProblem as error:
-        if error.code != "bom":
-            problem(error, error.code, "save the file as UTF-8")
+        if error.code is not Code.BOM:
+            problem(error, error.code, NOT_UTF8_HINT)
             return findings
-        problem(error, "bom", "save the file as UTF-8 without a BOM (delete its first 3 bytes)")
+        problem(error, Code.BOM, BOM_HINT)
         # Report the rest too, so that one round of fixes is enough.
         try:
             text = decode_config_bytes(data.removeprefix(codecs.BOM_UTF8), catalog)
         except FileProblem as again:  # bad bytes further on (a second BOM is said already)
-            if again.code != "bom":
-                problem(again, again.code, "save the file as UTF-8")
+            if again.code is not Code.BOM:
+                problem(again, again.code, NOT_UTF8_HINT)
             return findings
     try:
         parsed = parse_toml(text, catalog)
@@ -134,7 +134,7 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
             "fix the TOML syntax there (https://toml.io)",
         )
         duplicate = "Cannot overwrite" in reason or "Cannot declare" in reason
-        problem(error, "duplicate-key" if duplicate else "toml-syntax", hint)
+        problem(error, Code.DUPLICATE_KEY if duplicate else Code.TOML_SYNTAX, hint)
         return findings
 
     positions = key_positions(text)
@@ -144,24 +144,22 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
             entries = list(walk_sections({name: section}, catalog))
         except FileProblem as error:
             key_path = error.key_path or (name,)
-            line, column = positions.get(key_path, (None, None))
+            position = Position(path, *positions.get(key_path, (None, None)))
             hint = _section_hint(error, catalog)
             findings.append(
-                Finding(
-                    "error", error.code, str(error), hint, path, line, column, ".".join(key_path)
-                )
+                Finding("error", error.code, str(error), hint, position, ".".join(key_path))
             )
             continue
         for key, key_path, raw in entries:
-            line, column = positions.get(key_path, (None, None))
+            position = Position(path, *positions.get(key_path, (None, None)))
             for severity, code, message, hint in _key_findings(key, key_path, raw, catalog, env):
-                findings.append(Finding(severity, code, message, hint, path, line, column, key))
+                findings.append(Finding(severity, code, message, hint, position, key))
     return findings
 
 
 def _section_hint(error: FileProblem, catalog: Catalog) -> str:
     path = error.key_path or ()
-    if error.code == "theme-section":
+    if error.code is Code.THEME_SECTION:
         swapped = ".".join(("theme", *reversed(path[1:])))
         if swapped in catalog.theme_sections:
             return f"did you mean [{swapped}]?"
@@ -177,7 +175,7 @@ def _section_hint(error: FileProblem, catalog: Catalog) -> str:
 
 def _key_findings(
     key: str, key_path: KeyPath, raw: Value, catalog: Catalog, env: Mapping[str, str]
-) -> Iterable[tuple[Severity, str, str, str]]:
+) -> Iterable[tuple[Severity, Code, str, str]]:
     spec = catalog.get(key)
     if spec is None:
         note = catalog.removed_note(key)
@@ -185,7 +183,7 @@ def _key_findings(
             found = _RENAMED.search(note)
             hint = f"use {found[1]} instead" if found else "delete the line"
             message = f"{key} is no longer a Streamlit option ({note}): Streamlit ignores it"
-            yield "warning", "removed-key", message, hint
+            yield "warning", Code.REMOVED_KEY, message, hint
             return
         suggestions = catalog.suggest(key)
         if suggestions:
@@ -194,10 +192,10 @@ def _key_findings(
             hint = f"see `stconfig options {key.split('.')[0]}` for its keys"
         else:
             hint = "see `stconfig options` for the valid keys"
-        yield "error", "unknown-key", f"unknown option {key}: Streamlit ignores it", hint
+        yield "error", Code.UNKNOWN_KEY, f"unknown option {key}: Streamlit ignores it", hint
         return
     if spec.deprecated:
-        yield "warning", "deprecated", f"{key} is deprecated", f"see `stconfig describe {key}`"
+        yield "warning", Code.DEPRECATED, f"{key} is deprecated", f"see `stconfig describe {key}`"
     value, env_ref = expand_env_ref(raw, env)
     if isinstance(raw, str) and raw.startswith("env:") and env_ref is None:
         return  # the variable is not set here; where Streamlit runs it may be
@@ -206,29 +204,31 @@ def _key_findings(
     if type_problem is not None:
         message, hint = type_problem
         severity: Severity = "warning" if spec.type == "str" else "error"
-        yield severity, "wrong-type", message + via, hint
+        yield severity, Code.WRONG_TYPE, message + via, hint
         return
     allowed = _allowed_problem(spec, value)
     if allowed is not None:
-        yield "error", "not-allowed", allowed + via, "use one of " + ", ".join(spec.allowed or ())
+        yield (
+            "error",
+            Code.NOT_ALLOWED,
+            allowed + via,
+            "use one of " + ", ".join(spec.allowed or ()),
+        )
+
+
+_TOML_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "a boolean"),  # before int: a bool is an int to isinstance
+    (int, "an integer"),
+    (float, "a float"),
+    (str, "a string"),
+    (list, "an array"),
+    (dict, "a table"),
+    ((datetime, date, time), "a date/time"),
+)
 
 
 def _toml_kind(value: Value) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, datetime | date | time):
-        return "a date/time"
-    return type(value).__name__
+    return next((kind for types, kind in _TOML_KINDS if isinstance(value, types)), "a value")
 
 
 def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] | None:
@@ -239,7 +239,7 @@ def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] 
             return None
         return (
             f"{spec.key} is a list option, not {_toml_kind(value)}",
-            f"write a TOML array: {name} = [{_literal(value)}]",
+            f"write a TOML array: {_assignment(name, [value])}",
         )
     if spec.type == "bool":
         if isinstance(value, bool):
@@ -249,8 +249,8 @@ def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] 
         message += f"Streamlit treats it as {truth}"
         if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
             word = "true" if value.strip().lower() in TRUE_WORDS else "false"
-            return message, f"write {name} = {word} without quotes"
-        return message, f"write {name} = true or {name} = false"
+            return message, f"write {_assignment(name, word == 'true')} without quotes"
+        return message, f"write {_assignment(name, True)} or {_assignment(name, False)}"
     if spec.type in ("int", "float"):
         numeric = isinstance(value, int) and not isinstance(value, bool)
         if numeric or (spec.type == "float" and isinstance(value, float)):
@@ -263,8 +263,11 @@ def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] 
             except ValueError:
                 pass
             else:
-                return message, f"write {name} = {number} without quotes"
-        return message, f"write {name} = <{wanted.split()[-1]}>, e.g. {name} = {spec.default}"
+                return message, f"write {_assignment(name, number)} without quotes"
+        example = _assignment(name, spec.default) if spec.default is not None else ""
+        return message, f"write {name} = <{wanted.split()[-1]}>" + (
+            f", e.g. {example}" if example else ""
+        )
     return None
 
 
@@ -283,9 +286,15 @@ def _allowed_problem(spec: OptionSpec, value: Value) -> str | None:
 
 
 def _literal(value: Value) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return to_text(value)
+    from stconfig import tomlrender  # only a finding that shows a value pays for tomlkit
+
+    return tomlrender.value(value)
+
+
+def _assignment(name: str, value: Value) -> str:
+    from stconfig import tomlrender
+
+    return f"{tomlrender.key([name])} = {tomlrender.value(value)}"
 
 
 def check_env(catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
@@ -294,7 +303,7 @@ def check_env(catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
     findings = [
         Finding(
             "error",
-            "env-invalid",
+            Code.ENV_INVALID,
             problem.message,
             problem.hint or f"fix or unset {problem.name}",
             key=problem.key,
@@ -302,9 +311,7 @@ def check_env(catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
         )
         for problem in problems
     ]
-    known = {spec.env_var: spec.key for spec in catalog} | {
-        spec.auto_env_var: spec.key for spec in catalog
-    }
+    known = catalog.env_index()
     for name in sorted(env):
         if not name.startswith("STREAMLIT_") or name in known:
             continue
@@ -316,7 +323,7 @@ def check_env(catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
             findings.append(
                 Finding(
                     "warning",
-                    "unknown-env",
+                    Code.UNKNOWN_ENV,
                     f"{name} is not a Streamlit option variable: Streamlit ignores it",
                     f"did you mean {close[0]} ({known[close[0]]})?",
                     env_var=name,
@@ -370,25 +377,21 @@ def check_layers(
             findings.append(
                 Finding(
                     "error",
-                    "unreadable",
+                    Code.UNREADABLE,
                     f"{layer.scope.value} config cannot be read ({reason}): "
                     "Streamlit fails to start",
                     "make it a readable file, or remove it",
-                    path,
+                    Position(path),
                 )
             )
             continue
         findings.extend(check_bytes(data, path, catalog, env))
     parent = parent_with_config_dir(project_dir, home)
     if parent is not None:
+        message, hint = parent_config(parent, project_dir)
         findings.append(
             Finding(
-                "warning",
-                "parent-config-dir",
-                f"{parent / '.streamlit'} is in a parent directory: Streamlit run from "
-                f"{project_dir} does not read it",
-                f"run from {parent} (or pass -C {parent}), or move the file here",
-                parent / ".streamlit",
+                "warning", Code.PARENT_CONFIG_DIR, message, hint, Position(parent / ".streamlit")
             )
         )
     if use_env:

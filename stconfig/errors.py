@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 
+from stconfig.model import Position
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -67,16 +69,8 @@ class ConfigFileError(StconfigError):
         column: int | None = None,
         hint: str | None = None,
     ) -> None:
-        where = str(path)
-        if line is not None:
-            where += f":{line}"
-            if column is not None:
-                where += f":{column}"
-        super().__init__(f"{where}: {reason}", hint=hint)
-        self.path = path
-        self.reason = reason
-        self.line = line
-        self.column = column
+        self.position = Position(path, line, column)
+        super().__init__(f"{self.position.text()}: {reason}", hint=hint)
 
 
 class NotSetError(StconfigError):

@@ -16,7 +16,8 @@ from typing import Any
 
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, UsageError
-from stconfig.model import Layer, Scope, Setting, Source, Value
+from stconfig.model import Layer, Position, Scope, Setting, Source, Value
+from stconfig.problems import BOM, NOT_REGULAR, Code, not_utf8, syntax
 from stconfig.tomlscan import (
     BARE_KEY,
     KeyPath,
@@ -71,16 +72,14 @@ class FileProblem(Exception):
         self,
         message: str,
         *,
-        code: str,
+        code: Code,
         key_path: KeyPath | None = None,
-        line: int | None = None,
-        column: int | None = None,
+        position: Position = Position(),  # noqa: B008 (frozen, so one shared default is fine)
     ) -> None:
         super().__init__(message)
         self.code = code
         self.key_path = key_path
-        self.line = line
-        self.column = column
+        self.position = position
 
 
 def walk_sections(
@@ -97,7 +96,7 @@ def walk_sections(
             raise FileProblem(
                 f"{'.'.join(path)!r} is not a table: Streamlit fails to start "
                 "(every option must sit under a [section])",
-                code="top-level-key",
+                code=Code.TOP_LEVEL_KEY,
                 key_path=path,
             )
         for name, value in data.items():
@@ -107,7 +106,7 @@ def walk_sections(
                     raise FileProblem(
                         f"[{key}] is not a valid theme section: Streamlit fails to start "
                         f"(valid: {', '.join(catalog.theme_sections)})",
-                        code="theme-section",
+                        code=Code.THEME_SECTION,
                         key_path=(*path, name),
                     )
                 yield from section(key, (*path, name), value)
@@ -145,20 +144,18 @@ def decode_config_bytes(data: bytes, catalog: Catalog) -> str:
     if data.startswith(codecs.BOM_UTF8):
         if catalog.bom in _CONSEQUENCE:
             raise FileProblem(
-                f"starts with a UTF-8 BOM: {_CONSEQUENCE[catalog.bom]}",
-                code="bom",
-                line=1,
-                column=1,
+                f"{BOM}: {_CONSEQUENCE[catalog.bom]}",
+                code=Code.BOM,
+                position=Position(None, 1, 1),
             )
         data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return decode_utf8(data)
     except NotUtf8 as error:
         raise FileProblem(
-            f"not valid UTF-8 (byte {error.offset}): Streamlit fails to start",
-            code="not-utf8",
-            line=error.line,
-            column=error.column,
+            f"{not_utf8(data[error.offset])}: Streamlit fails to start",
+            code=Code.NOT_UTF8,
+            position=Position(None, error.line, error.column),
         ) from None
 
 
@@ -170,10 +167,9 @@ def parse_toml(text: str, catalog: Catalog) -> dict[str, Any]:
         _, line, column = syntax_error_place(error, text)
         consequence = _CONSEQUENCE["fatal" if catalog.broken_file_fatal else "skipped"]
         raise FileProblem(
-            f"TOML syntax error: {error}: {consequence}",
-            code="toml-syntax",
-            line=line,
-            column=column,
+            f"{syntax(str(error))}: {consequence}",
+            code=Code.TOML_SYNTAX,
+            position=Position(None, line, column),
         ) from None
 
 
@@ -195,7 +191,7 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
             return layer
         layer.exists = True
         if not path.is_file():
-            raise FileProblem("is not a regular file: Streamlit fails to start", code="not-a-file")
+            raise FileProblem(f"{NOT_REGULAR}: Streamlit fails to start", code=Code.UNREADABLE)
         data = path.read_bytes()
         glued = _bom_glued_to_key(data, catalog)
         text = decode_config_bytes(data.removeprefix(codecs.BOM_UTF8) if glued else data, catalog)
@@ -214,7 +210,7 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
     lines = key_lines(text)
     for key, key_path, raw_value in entries:
         value, env_ref = expand_env_ref(raw_value, env)
-        source = Source(scope, path=path, line=lines.get(key_path), env_ref=env_ref)
+        source = Source(scope, Position(path, lines.get(key_path)), env_ref=env_ref)
         target = layer.settings if key in catalog.options else layer.unknown
         target[key] = Setting(key, value, source)
     return layer

@@ -79,6 +79,16 @@ def parent_with_config_dir(project_dir: Path, home: Path) -> Path | None:
 
 
 @dataclass(frozen=True)
+class TargetChoice:
+    """Which one of --project, --global, --script-dir and --file the user gave."""
+
+    project: bool = False
+    global_: bool = False
+    script_dir: bool = False
+    file: Path | None = None
+
+
+@dataclass(frozen=True)
 class Target:
     """The one file a write (or a scoped `get`) works on."""
 
@@ -87,37 +97,30 @@ class Target:
 
 
 def choose_target(
-    home: Path,
-    project_dir: Path,
-    script: Path | None,
-    *,
-    project: bool,
-    global_: bool,
-    script_dir: bool,
-    file: Path | None,
+    home: Path, project_dir: Path, script: Path | None, choice: TargetChoice
 ) -> Target | None:
     """The file named by --project/--global/--script-dir/--file, or None when none is given."""
     chosen = [
         flag
         for flag, on in (
-            ("--project", project),
-            ("--global", global_),
-            ("--script-dir", script_dir),
-            ("--file", file is not None),
+            ("--project", choice.project),
+            ("--global", choice.global_),
+            ("--script-dir", choice.script_dir),
+            ("--file", choice.file is not None),
         )
         if on
     ]
     if len(chosen) > 1:
         raise UsageError(f"choose one target, not {' and '.join(chosen)}")
-    if global_:
+    if choice.global_:
         return Target(Scope.GLOBAL, config_file_in(home))
-    if script_dir:
+    if choice.script_dir:
         if script is None:
             raise UsageError("--script-dir needs --script PATH")
         return Target(Scope.SCRIPT, script_config_path(script))
-    if file is not None:
-        return Target(Scope.FILE, Path(os.path.abspath(file)))
-    if project:
+    if choice.file is not None:
+        return Target(Scope.FILE, Path(os.path.abspath(choice.file)))
+    if choice.project:
         return Target(Scope.PROJECT, config_file_in(project_dir))
     return None
 

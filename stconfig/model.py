@@ -17,7 +17,7 @@ Value = Any
 
 
 class Scope(StrEnum):
-    """Where a value comes from, declared from lowest to highest precedence."""
+    """Where a value comes from (`PRECEDENCE` orders the layers Streamlit reads)."""
 
     DEFAULT = "default"
     GLOBAL = "global"
@@ -34,6 +34,26 @@ class Scope(StrEnum):
 
 
 FILE_SCOPES = (Scope.GLOBAL, Scope.PROJECT, Scope.SCRIPT, Scope.FILE)
+# The layers Streamlit reads, lowest precedence first: each one overrides those before it.
+PRECEDENCE = (Scope.DEFAULT, Scope.GLOBAL, Scope.PROJECT, Scope.SCRIPT, Scope.ENV, Scope.FLAG)
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place in a file: its path, and the 1-based line and column where they are known."""
+
+    path: Path | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def text(self, shown_path: str | None = None) -> str:
+        """`file:line:column`, as far as it is known; `shown_path` replaces the path's text."""
+        parts = [shown_path if shown_path is not None else str(self.path)]
+        for part in (self.line, self.column):
+            if part is None:
+                break
+            parts.append(str(part))
+        return ":".join(parts)
 
 
 @dataclass(frozen=True)
@@ -41,10 +61,17 @@ class Source:
     """Where one value was defined: a file line, an env var, a flag, or Streamlit's default."""
 
     scope: Scope
-    path: Path | None = None
-    line: int | None = None
+    position: Position | None = None  # files only
     name: str | None = None  # env var name or flag name
     env_ref: str | None = None  # a file value written as "env:NAME" was read from env var NAME
+
+    @property
+    def path(self) -> Path | None:
+        return self.position.path if self.position else None
+
+    @property
+    def line(self) -> int | None:
+        return self.position.line if self.position else None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"scope": self.scope.value}
@@ -59,10 +86,9 @@ class Source:
 
     def describe(self) -> str:
         """Short human form: `project /p/.streamlit/config.toml:3`, `env STREAMLIT_X`, `default`."""
-        if self.scope.is_file:
-            text = f"{self.scope.value} {self.path}"
-            if self.line is not None:  # None only when the file could not be scanned for lines
-                text += f":{self.line}"
+        if self.scope.is_file and self.position is not None:
+            # No line only when the file could not be scanned for lines.
+            text = f"{self.scope.value} {self.position.text()}"
             if self.env_ref is not None:
                 text += f" (via env:{self.env_ref})"
             return text

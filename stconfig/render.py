@@ -5,29 +5,22 @@ rich is imported only by the table functions, which run only on a terminal.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from stconfig.catalog import Catalog, OptionSpec
-from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Value
+from stconfig.model import Layer, Resolution, Resolved, Scope, Setting
+from stconfig.redact import HIDDEN, shown
 from stconfig.values import to_json, to_text
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-HIDDEN = "<hidden>"
 COMPUTED = "<computed>"
 
 
-def _shown(value: Value, sensitive: bool) -> Value:
-    return HIDDEN if sensitive else value
-
-
 def setting_json(setting: Setting, sensitive: bool) -> dict[str, Any]:
-    return {**setting.source.to_json(), "value": to_json(_shown(setting.value, sensitive))}
+    return {**setting.source.to_json(), "value": to_json(shown(setting.value, sensitive))}
 
 
 def option_json(resolved: Resolved, layers: Sequence[Layer] | None = None) -> dict[str, Any]:
@@ -35,7 +28,7 @@ def option_json(resolved: Resolved, layers: Sequence[Layer] | None = None) -> di
     data: dict[str, Any] = {
         "value": None
         if resolved.is_computed
-        else to_json(_shown(resolved.value, resolved.sensitive)),
+        else to_json(shown(resolved.value, resolved.sensitive)),
         "default": None if resolved.default_computed else to_json(resolved.default),
         "default_computed": resolved.default_computed,
         "source": resolved.source.to_json(),
@@ -54,9 +47,10 @@ def option_json(resolved: Resolved, layers: Sequence[Layer] | None = None) -> di
 
 def show_json(
     resolution: Resolution, selected: Iterable[Resolved], with_layers: bool = False
-) -> str:
+) -> dict[str, Any]:
+    """The `show --json` document."""
     file_layers = [layer for layer in resolution.layers if layer.scope.is_file]
-    document = {
+    return {
         "streamlit_version": resolution.streamlit_version,
         "project_dir": str(resolution.project_dir),
         "layers": [layer.to_json() for layer in file_layers],
@@ -65,121 +59,58 @@ def show_json(
         },
         "warnings": list(resolution.warnings),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 def value_text(resolved: Resolved) -> str:
     """A value as a person reads it: hidden secrets, computed defaults, JSON for lists."""
-    if resolved.sensitive and resolved.value is not None:
-        return HIDDEN
     if resolved.is_computed:
         return COMPUTED
-    return to_text(resolved.value)
+    return to_text(shown(resolved.value, resolved.sensitive))
 
 
 # --- TOML -------------------------------------------------------------------------------------
-
-_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-_TOML_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\b": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\f": "\\f",
-    "\r": "\\r",
-}
-
-
-def toml_string(text: str) -> str:
-    out = []
-    for char in text:
-        if char in _TOML_ESCAPES:
-            out.append(_TOML_ESCAPES[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
-
-
-def toml_key(key: str) -> str:
-    return key if key and set(key) <= _BARE_KEY else toml_string(key)
-
-
-def toml_value(value: Value) -> str:
-    """A TOML literal for any value tomllib or click can produce."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        inner = ", ".join(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
-        return "{ " + inner + " }" if inner else "{}"
-    return toml_string(str(value))
-
-
-def _comment(text: str) -> str:
-    """Text safe inside a TOML comment: one line, no control characters (TOML forbids them)."""
-    return "".join(
-        f"\\x{ord(char):02x}" if ord(char) < 0x20 or ord(char) == 0x7F else char
-        for char in " ".join(text.split())
-    )
 
 
 def show_toml(
     resolution: Resolution, selected: Iterable[Resolved], with_layers: bool = False
 ) -> str:
     """Valid TOML, each value followed by its source as a comment: `show` when piped."""
+    from stconfig import tomlrender
+
     version = resolution.streamlit_version or "not found"
-    lines = [
-        _comment(
-            f"# Effective Streamlit config (Streamlit: {version}) for {resolution.project_dir}"
-        ),
-        "# written by `stconfig show`; each value's source follows it as a comment",
-    ]
-    sections: dict[str, list[str]] = {}
+    header = (
+        f"Effective Streamlit config (Streamlit: {version}) for {resolution.project_dir}",
+        "written by `stconfig show`; each value's source follows it as a comment",
+    )
+    sections: dict[str, list[tomlrender.Entry]] = {}
     for resolved in selected:
         section, name = resolved.key.rsplit(".", 1)
-        source = _comment(resolved.source.describe())
+        placeholder = None
         if resolved.sensitive and resolved.value is not None:
-            line = f"# {toml_key(name)} = {HIDDEN}  # {source}"
+            placeholder = HIDDEN
         elif resolved.is_computed or resolved.value is None:
-            shown = COMPUTED if resolved.is_computed else "(no value)"
-            line = f"# {toml_key(name)} = {shown}  # {source}"
-        else:
-            line = f"{toml_key(name)} = {toml_value(resolved.value)}  # {source}"
-        entries = sections.setdefault(section, [])
-        entries.append(line)
+            placeholder = COMPUTED if resolved.is_computed else "(no value)"
+        overrides: tuple[str, ...] = ()
         if with_layers:
-            for setting in resolved.overridden:
-                shown = HIDDEN if resolved.sensitive else toml_value(setting.value)
-                entries.append(f"#   overrides {_comment(setting.source.describe())} = {shown}")
-    for section, entries in sections.items():
-        header = ".".join(toml_key(part) for part in section.split("."))
-        lines += ["", f"[{header}]", *entries]
-    return "\n".join(lines)
+            overrides = tuple(
+                f"  overrides {setting.source.describe()} = "
+                + (HIDDEN if resolved.sensitive else tomlrender.value(setting.value))
+                for setting in resolved.overridden
+            )
+        entry = tomlrender.Entry(
+            name, resolved.value, resolved.source.describe(), shown=placeholder, after=overrides
+        )
+        sections.setdefault(section, []).append(entry)
+    return tomlrender.annotated(header, sections)
 
 
 # --- tables (terminal only) -------------------------------------------------------------------
 
 
-def console(stderr: bool = False) -> Console:
+def console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False)
 
 
 def _source_markup(resolved: Resolved) -> str:
@@ -246,7 +177,7 @@ def show_layers_table(resolution: Resolution, selected: Sequence[Resolved], out:
             if setting is None:
                 cells.append("")
                 continue
-            text = escape(HIDDEN if resolved.sensitive else to_text(setting.value))
+            text = escape(to_text(shown(setting.value, resolved.sensitive)))
             cells.append(
                 f"[bold green]{text} ✔[/]" if setting is _winner(resolved, layer) else text
             )

@@ -17,13 +17,17 @@ from stconfig.environment import StreamlitInstall, find_streamlit
 from stconfig.layers import read_env_layer, read_file_layer, read_flag_layer
 from stconfig.locate import (
     Target,
+    TargetChoice,
     choose_target,
+    config_file_in,
     file_layer_paths,
     home_dir,
     parent_with_config_dir,
     project_dir_from,
+    script_config_path,
 )
 from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source
+from stconfig.problems import no_script_config, parent_config
 
 
 @dataclass(frozen=True)
@@ -65,24 +69,13 @@ class Context:
         """The Streamlit `streamlit run` would use here."""
         return find_streamlit(self.project_dir, self.env, self.python)
 
-    def target(
-        self,
-        *,
-        project: bool = False,
-        global_: bool = False,
-        script_dir: bool = False,
-        file: Path | None = None,
-    ) -> Target | None:
+    def target(self, choice: TargetChoice) -> Target | None:
         """The file named by --project/--global/--script-dir/--file, if any."""
-        return choose_target(
-            self.home,
-            self.project_dir,
-            self.script,
-            project=project,
-            global_=global_,
-            script_dir=script_dir,
-            file=file,
-        )
+        return choose_target(self.home, self.project_dir, self.script, choice)
+
+    def write_target(self, choice: TargetChoice) -> Target:
+        """The file a write goes to: the one chosen, else the project file."""
+        return self.target(choice) or Target(Scope.PROJECT, config_file_in(self.project_dir))
 
     def catalog(self) -> Catalog:
         from stconfig.catalog.store import load_catalog
@@ -108,21 +101,29 @@ def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> li
         warnings.append(
             f"no Streamlit found: using the option catalog shipped for {catalog.data_version}"
         )
-    for layer in layers:
-        if layer.error:
-            where = f"{layer.scope.value} {layer.path}" if layer.path else layer.scope.value
-            warnings.append(f"{where}: {layer.error}")
-    if context.script is not None and not catalog.reads_script_config:
+    if catalog.fallback_reason is not None:
         warnings.append(
-            f"Streamlit {catalog.streamlit_version} reads no script-level config: "
-            f"{context.script} adds no layer"
+            f"cannot read the options of Streamlit {catalog.streamlit_version} "
+            f"({catalog.fallback_reason}): using the catalog shipped for {catalog.data_version}"
         )
+    for layer in layers:
+        where = f"{layer.scope.value} {layer.path}" if layer.path else layer.scope.value
+        if layer.error:
+            warnings.append(f"{where}: {layer.error}")
+        if layer.unknown:
+            count = len(layer.unknown)
+            warnings.append(
+                f"{where}: Streamlit {catalog.streamlit_version or catalog.data_version} ignores "
+                f"{count} key{'s' * (count != 1)} it does not know: "
+                f"{', '.join(sorted(layer.unknown))} (see `stconfig check`)"
+            )
+    if context.script is not None and not catalog.reads_script_config:
+        script_config = script_config_path(context.script)
+        warnings.append(no_script_config(catalog.streamlit_version, script_config))
     parent = parent_with_config_dir(context.project_dir, context.home)
     if parent is not None:
-        warnings.append(
-            f"{parent / '.streamlit'} is in a parent directory: Streamlit reads only "
-            f"{context.project_dir / '.streamlit'} (run from {parent} or use -C)"
-        )
+        message, hint = parent_config(parent, context.project_dir)
+        warnings.append(f"{message} ({hint})")
     return warnings
 
 

@@ -1,31 +1,29 @@
-"""All TOML writing: strict parsing, format-preserving set/unset of one key, atomic locked saves.
+"""Editing one TOML document, in memory: strict parsing, and format-preserving set and unset of one
+key. Saving the result is `durable`'s job.
 
-Edits are splices of the original text at positions a scanner computes, so every byte outside the
-key's own line stays as it was; each result is re-parsed with `tomllib` (what Streamlit reads with)
-and must equal the original data plus the change, or nothing is written.
+Edits are splices of the original text at positions the scanner (`tomlscan`) computes, so every
+byte outside the key's own line stays as it was; the text spliced in comes from `tomlrender`; each
+result is re-parsed with `tomllib` (what Streamlit reads with) and must equal the original data
+plus the change, or the edit is refused.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import copy
-import json
 import math
-import os
 import re
-import stat
-import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stconfig import tomlrender
 from stconfig.errors import ConfigFileError, UsageError
 from stconfig.model import Value
+from stconfig.problems import BOM, BOM_HINT, NOT_UTF8_HINT, not_utf8, syntax
 from stconfig.tomlscan import (
-    BARE_KEY,
     Entry,
     KeyPath,
     Line,
@@ -39,7 +37,6 @@ from stconfig.tomlscan import (
 
 LOCK_TIMEOUT = 5.0  # seconds a writer waits for another one's lock before giving up
 _OPTION_PART = re.compile(r"[A-Za-z0-9_]+")
-_LITERAL_SAFE = re.compile(r"[^'\x00-\x08\x0a-\x1f\x7f]*")  # what a 'literal string' can hold
 
 
 # --- strict reading -------------------------------------------------------------------------
@@ -48,22 +45,16 @@ _LITERAL_SAFE = re.compile(r"[^'\x00-\x08\x0a-\x1f\x7f]*")  # what a 'literal st
 def decode(data: bytes, path: Path) -> str:
     """The file's text, refusing what Streamlit cannot read: a UTF-8 BOM or bytes not UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
-        raise ConfigFileError(
-            path,
-            "starts with a UTF-8 byte order mark, which Streamlit cannot parse",
-            line=1,
-            column=1,
-            hint="save the file as UTF-8 without BOM (remove its first three bytes)",
-        )
+        raise ConfigFileError(path, BOM, line=1, column=1, hint=BOM_HINT)
     try:
         return decode_utf8(data)
     except NotUtf8 as error:
         raise ConfigFileError(
             path,
-            f"not valid UTF-8 (byte 0x{data[error.offset]:02x})",
+            not_utf8(data[error.offset]),
             line=error.line,
             column=error.column,
-            hint="save the file as UTF-8; stconfig never rewrites a file it cannot read",
+            hint=f"{NOT_UTF8_HINT}; stconfig never rewrites a file it cannot read",
         ) from None
 
 
@@ -85,23 +76,7 @@ def parse_strict(text: str, path: Path) -> dict[str, Any]:
                 "this looks like `streamlit config show` output, whose header is not all "
                 f"commented out: put '# ' before line {line}"
             )
-        raise ConfigFileError(
-            path, f"TOML syntax error: {message}", line=line, column=column, hint=hint
-        ) from None
-
-
-def read_document(path: Path) -> str:
-    """The text of an existing config file that parses, or "" when there is none."""
-    real = _real_path(path)
-    try:
-        data = real.read_bytes()
-    except FileNotFoundError:
-        return ""
-    except OSError as error:
-        raise ConfigFileError(path, f"cannot be read: {error.strerror or error}") from None
-    text = decode(data, path)
-    parse_strict(text, path)
-    return text
+        raise ConfigFileError(path, syntax(message), line=line, column=column, hint=hint) from None
 
 
 # --- pure edits -----------------------------------------------------------------------------
@@ -138,37 +113,6 @@ def check_key(key: Sequence[str]) -> KeyPath:
             hint="keys look like section.optionName (letters, digits and _ only)",
         )
     return parts
-
-
-def render_value(value: Value, *, literal: bool = False) -> str:
-    """A TOML value: booleans, numbers (a float stays a float), strings, arrays of them."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        # repr keeps the point or exponent (1.0, 1e+16) and spells inf and nan as TOML does.
-        return repr(value)
-    if isinstance(value, str):
-        if literal and _LITERAL_SAFE.fullmatch(value):
-            return f"'{value}'"
-        return _basic_string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(render_value(item, literal=literal) for item in value) + "]"
-    raise UsageError(f"cannot write a {type(value).__name__} value to TOML")
-
-
-def _basic_string(text: str) -> str:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise UsageError(f"{text!r} is not valid text (undecodable bytes)") from None
-    # JSON's escapes are all TOML escapes; DEL is the one control character JSON leaves raw.
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _render_key(parts: Sequence[str]) -> str:
-    return ".".join(part if BARE_KEY.fullmatch(part) else _basic_string(part) for part in parts)
 
 
 def _newline(text: str) -> str:
@@ -225,7 +169,7 @@ def set_in_text(
             return EditResult(text, line, old, changed=False)
         new_text = (
             text[: entry.value_start]
-            + render_value(value, literal=entry.literal)
+            + tomlrender.value(value, literal=entry.literal)
             + text[entry.value_end :]
         )
     else:
@@ -245,7 +189,7 @@ def _insert(text: str, scanner: Scanner, parts: KeyPath, value: Value) -> tuple[
     table, name = parts[:-1], parts[-1]
     nl = _newline(text)
     lines = scanner.lines
-    rendered = render_value(value)
+    rendered = tomlrender.value(value)
 
     # 1. Its own [table]: after the commented-out `# name = ...` line, else after the last key.
     for index, line in enumerate(lines):
@@ -257,13 +201,15 @@ def _insert(text: str, scanner: Scanner, parts: KeyPath, value: Value) -> tuple[
                 anchor = entries[-1] if entries else line
             style = anchor if anchor.kind == "entry" else (entries[0] if entries else None)
             eq = style.entry.eq if style and style.entry else " = "
-            return _add_line(text, anchor, anchor.indent + _render_key([name]) + eq + rendered, nl)
+            return _add_line(
+                text, anchor, anchor.indent + tomlrender.key([name]) + eq + rendered, nl
+            )
 
     # 2. An inline table holding the table (or one of its parents): into the deepest one.
     holders = [i for i in scanner.inlines if table[: len(i.path)] == i.path]
     if holders:
         inline = max(holders, key=lambda i: len(i.path))
-        content = _render_key(parts[len(inline.path) :])
+        content = tomlrender.key(parts[len(inline.path) :])
         if inline.entries:
             last = inline.entries[-1]
             content = ", " + content + last.eq + rendered
@@ -288,12 +234,12 @@ def _insert(text: str, scanner: Scanner, parts: KeyPath, value: Value) -> tuple[
     if best is not None:
         anchor = lines[best[1]]
         assert anchor.entry is not None
-        key = _render_key(parts[len(anchor.entry.scope) :])
+        key = tomlrender.key(parts[len(anchor.entry.scope) :])
         return _add_line(text, anchor, anchor.indent + key + anchor.entry.eq + rendered, nl)
 
     # 4. A new [table] at the end, after one blank line, before any trailing blank lines.
     filled = [ln for ln in lines if ln.kind != "blank"]
-    section = "[" + _render_key(table) + "]" + nl + _render_key([name]) + " = " + rendered
+    section = "[" + tomlrender.key(table) + "]" + nl + tomlrender.key([name]) + " = " + rendered
     if not filled:
         return _splice(text, 0, 0, section + nl, line_offset=1)
     final = filled[-1]
@@ -454,118 +400,3 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return bool(a == b)
-
-
-# --- saving ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FileEdit:
-    """What `edit_file` did: the file it wrote (a symlink's target), its text before, the edit."""
-
-    path: Path
-    before: str
-    result: EditResult | None  # None: nothing to do (unset of a key that is not there)
-    written: bool
-
-
-def _real_path(path: Path) -> Path:
-    real = Path(os.path.realpath(path))
-    if real.exists() and not real.is_file():
-        raise ConfigFileError(path, "is not a regular file", hint="stconfig edits plain files only")
-    return real
-
-
-def _acquire(lock: Path, timeout: float) -> int:
-    """git's config.lock: the lock file, created exclusively, is also where the new text goes."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            if time.monotonic() >= deadline:
-                raise ConfigFileError(
-                    lock,
-                    "is held by another writer",
-                    hint="if no other stconfig is running, a killed one left it: remove it",
-                ) from None
-            time.sleep(0.02)
-        except OSError as error:
-            raise ConfigFileError(lock, f"cannot be created: {error.strerror or error}") from None
-
-
-def edit_file(
-    path: Path,
-    edit: Callable[[str], EditResult | None],
-    *,
-    create: bool = True,
-    timeout: float | None = None,
-) -> FileEdit:
-    """Apply a pure edit to the file under its lock, writing atomically only when it changes.
-
-    The lock is held from the read to the rename, so concurrent writers lose no update.
-    `create`: make the file (and its directory) when missing; otherwise a missing file is an
-    empty document that is never written.
-    """
-    real = _real_path(path)
-    if not real.exists() and not create:
-        return FileEdit(real, "", edit(""), written=False)
-    try:
-        real.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ConfigFileError(
-            real.parent, f"cannot be created: {error.strerror or error}"
-        ) from None
-    lock = real.with_name(real.name + ".lock")
-    fd = _acquire(lock, LOCK_TIMEOUT if timeout is None else timeout)
-    renamed = False
-    try:
-        try:
-            data = real.read_bytes()
-            old_stat: os.stat_result | None = os.stat(real)
-        except FileNotFoundError:
-            data, old_stat = b"", None
-        except OSError as error:
-            raise ConfigFileError(path, f"cannot be read: {error.strerror or error}") from None
-        before = decode(data, path)
-        parse_strict(before, path)
-        result = edit(before)
-        if result is None or not result.changed:
-            return FileEdit(real, before, result, written=False)
-        try:
-            os.write(fd, result.text.encode("utf-8"))
-            os.fsync(fd)
-            if old_stat is not None:
-                _keep_owner_and_mode(lock, old_stat)
-            os.replace(lock, real)
-            renamed = True
-            _fsync_dir(real.parent)
-        except OSError as error:
-            raise ConfigFileError(path, f"cannot be written: {error.strerror or error}") from None
-    finally:
-        os.close(fd)
-        # Once renamed, the lock name may already be the next writer's lock: leave it alone.
-        if not renamed:
-            lock.unlink(missing_ok=True)
-    return FileEdit(real, before, result, written=True)
-
-
-def _keep_owner_and_mode(lock: Path, old: os.stat_result) -> None:
-    os.chmod(lock, stat.S_IMODE(old.st_mode))
-    if hasattr(os, "chown"):
-        current = os.stat(lock)
-        if (current.st_uid, current.st_gid) != (old.st_uid, old.st_gid):
-            # Only root can give the file back to its owner; anyone else writes it as their own.
-            with contextlib.suppress(PermissionError):
-                os.chown(lock, old.st_uid, old.st_gid)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows cannot open a directory for this)."""
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -224,30 +224,32 @@ class Scanner:
             pattern = _ML_LITERAL if text.startswith("'''", i) else _LITERAL
             return _end(pattern, text, i)
         if char == "[":
-            i += 1
-            while True:
-                i = _end(_FILLER, text, i)
-                if text[i] == "]":
-                    return i + 1
-                if text[i] == ",":
-                    i += 1
-                    continue
-                # Tables inside arrays are values, never edit targets: `[]` keeps them unmatchable.
-                i = self._value(i, (*path, "[]"))
+            # Tables inside arrays are values, never edit targets: `[]` keeps them unmatchable.
+            return self._items(i, "]", lambda j: self._value(j, (*path, "[]")))
         if char == "{":
             inline = Inline(path, i)
             self.inlines.append(inline)
-            i += 1
-            while True:
-                i = _end(_FILLER, text, i)
-                if text[i] == "}":
-                    return i + 1
-                if text[i] == ",":
-                    i += 1
-                    continue
-                entry, i = self._entry(i, path)
-                inline.entries.append(entry)
+
+            def entry(j: int) -> int:
+                found, end = self._entry(j, path)
+                inline.entries.append(found)
+                return end
+
+            return self._items(i, "}", entry)
         return _end(_SCALAR, text, i)
+
+    def _items(self, i: int, close: str, item: Callable[[int], int]) -> int:
+        """Where the bracketed, comma-separated items opening at i end; `item` scans one."""
+        text = self.text
+        i += 1
+        while True:
+            i = _end(_FILLER, text, i)
+            if text[i] == close:
+                return i + 1
+            if text[i] == ",":
+                i += 1
+                continue
+            i = item(i)
 
     def entries(self) -> Iterator[tuple[Entry, Line | None]]:
         """Every entry with its line (None for entries inside inline tables)."""

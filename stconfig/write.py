@@ -3,30 +3,21 @@ file through `tomledit`, and find the higher layers that still override the resu
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from stconfig import tomledit
-from stconfig.catalog import Catalog
+from stconfig import durable, tomledit
+from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import NotSetError, UnknownKeyError
-from stconfig.locate import Target, config_file_in, display_path
-from stconfig.model import Scope, Source, Value
+from stconfig.locate import Target, TargetChoice, display_path
+from stconfig.model import PRECEDENCE, Scope, Source, Value
+from stconfig.problems import no_script_config
+from stconfig.redact import shown
 from stconfig.resolve import Context, resolve
 from stconfig.values import parse_values, to_json
-
-_LAYER_ORDER = [scope for scope in Scope if scope is not Scope.FILE]
-
-
-@dataclass(frozen=True)
-class TargetChoice:
-    project: bool = False
-    global_: bool = False
-    script_dir: bool = False
-    file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -47,8 +38,8 @@ class WriteOutcome:
     warnings: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
-        def shown(value: Value) -> Any:
-            return "<hidden>" if self.sensitive and value is not None else to_json(value)
+        def visible(value: Value) -> Any:
+            return to_json(shown(value, self.sensitive))
 
         return {
             "action": self.action,
@@ -56,12 +47,41 @@ class WriteOutcome:
             "scope": self.target.scope.value,
             "path": str(self.target.path),
             "line": self.line,
-            "old": shown(self.old),
-            "new": shown(self.new),
+            "old": visible(self.old),
+            "new": visible(self.new),
             "changed": self.changed,
             "written": self.written,
             "overridden_by": [source.to_json() for source in self.overridden_by],
         }
+
+
+@dataclass(frozen=True)
+class _Request:
+    """A write's checked inputs: the key (its parts and catalog entry) and the target file."""
+
+    context: Context
+    catalog: Catalog
+    key: str
+    parts: tuple[str, ...]
+    spec: OptionSpec | None
+    target: Target
+    warnings: list[str]
+
+
+def _request(
+    context: Context, key: str, choice: TargetChoice, *, force: bool, removed_ok: bool
+) -> _Request:
+    """Refuse a key that is not an option (did-you-mean) unless --force, or unless it is a removed
+    one and `removed_ok`; forced keys get a warning."""
+    parts = tomledit.check_key(key.split("."))
+    catalog = context.catalog()
+    spec = catalog.get(key)
+    warnings: list[str] = []
+    if spec is None:
+        if not force and not (removed_ok and catalog.is_removed(key)):
+            catalog.require(key)  # raises, with its did-you-mean
+        warnings.append(_unknown_warning(catalog, key))
+    return _Request(context, catalog, key, parts, spec, context.write_target(choice), warnings)
 
 
 def set_option(
@@ -74,39 +94,16 @@ def set_option(
     dry_run: bool = False,
 ) -> WriteOutcome:
     """Write KEY = VALUE... into the chosen file (created when missing)."""
-    parts = tomledit.check_key(key.split("."))
-    catalog = context.catalog()
-    warnings: list[str] = []
-    spec = catalog.get(key)
-    if spec is None:
-        if not force:
-            catalog.require(key)  # raises, with its did-you-mean
-        warnings.append(_unknown_warning(catalog, key))
-        value = _guess_value(texts)
-    else:
-        value = parse_values(spec, texts)
-    target = _target(context, choice)
-    if target.scope is Scope.SCRIPT and not catalog.reads_script_config:
-        warnings.append(
-            f"Streamlit {catalog.streamlit_version} reads no script-level config: "
-            f"{target.path} has no effect"
-        )
+    request = _request(context, key, choice, force=force, removed_ok=False)
+    value = _guess_value(texts) if request.spec is None else parse_values(request.spec, texts)
+    target = request.target
+    if target.scope is Scope.SCRIPT and not request.catalog.reads_script_config:
+        request.warnings.append(no_script_config(request.catalog.streamlit_version, target.path))
 
     def edit(text: str) -> tomledit.EditResult:
-        return tomledit.set_in_text(text, parts, value, path=target.path)
+        return tomledit.set_in_text(text, request.parts, value, path=target.path)
 
-    return _apply(
-        "set",
-        context,
-        catalog,
-        key,
-        target,
-        edit,
-        new=value,
-        sensitive=bool(spec and spec.sensitive),
-        dry_run=dry_run,
-        warnings=warnings,
-    )
+    return _apply(request, "set", edit, new=value, dry_run=dry_run)
 
 
 def unset_option(
@@ -121,61 +118,39 @@ def unset_option(
 
     Keys Streamlit removed (`client.caching`...) can be unset without --force: removing them is
     the fix."""
-    parts = tomledit.check_key(key.split("."))
-    catalog = context.catalog()
-    spec = catalog.get(key)
-    warnings: list[str] = []
-    if spec is None:
-        if not force and not catalog.is_removed(key):
-            catalog.require(key)
-        warnings.append(_unknown_warning(catalog, key))
-    target = _target(context, choice)
+    request = _request(context, key, choice, force=force, removed_ok=True)
 
     def edit(text: str) -> tomledit.EditResult:
-        result = tomledit.unset_in_text(text, parts, path=target.path)
+        result = tomledit.unset_in_text(text, request.parts, path=request.target.path)
         if result is None:
-            raise NotSetError(f"{key} is not set in {target.path}")
+            raise NotSetError(f"{key} is not set in {request.target.path}")
         return result
 
-    return _apply(
-        "unset",
-        context,
-        catalog,
-        key,
-        target,
-        edit,
-        new=None,
-        sensitive=bool(spec and spec.sensitive),
-        dry_run=dry_run,
-        warnings=warnings,
-    )
+    return _apply(request, "unset", edit, new=None, dry_run=dry_run)
 
 
 def _apply(
+    request: _Request,
     action: Literal["set", "unset"],
-    context: Context,
-    catalog: Catalog,
-    key: str,
-    target: Target,
     edit: Callable[[str], tomledit.EditResult],
     *,
     new: Value | None,
-    sensitive: bool,
     dry_run: bool,
-    warnings: list[str],
 ) -> WriteOutcome:
+    key, target, catalog = request.key, request.target, request.catalog
     if dry_run:
-        before = tomledit.read_document(target.path)
+        before = durable.read_document(target.path)
         result: tomledit.EditResult = edit(before)
         written = False
     else:
-        done = tomledit.edit_file(target.path, edit, create=action == "set")
+        done = durable.edit_file(target.path, edit, create=action == "set")
         before = done.before
         if done.result is None:  # unset on a missing file
             raise NotSetError(f"{key} is not set in {target.path}")
         result = done.result
         written = done.written
     diff = _diff(before, result.text, target.path) if dry_run and result.changed else ""
+    overriding = _overriding(request.context, catalog, key, target) if request.spec else ()
     return WriteOutcome(
         action=action,
         key=key,
@@ -185,21 +160,11 @@ def _apply(
         new=new,
         changed=result.changed,
         written=written,
-        sensitive=sensitive,
+        sensitive=bool(request.spec and request.spec.sensitive),
         diff=diff,
-        overridden_by=_overriding(context, catalog, key, target) if key in catalog.options else (),
-        warnings=tuple(warnings),
+        overridden_by=overriding,
+        warnings=tuple(request.warnings),
     )
-
-
-def _target(context: Context, choice: TargetChoice) -> Target:
-    chosen = context.target(
-        project=choice.project,
-        global_=choice.global_,
-        script_dir=choice.script_dir,
-        file=choice.file,
-    )
-    return chosen or Target(Scope.PROJECT, config_file_in(context.project_dir))
 
 
 def _unknown_warning(catalog: Catalog, key: str) -> str:
@@ -221,21 +186,23 @@ def _guess_value(texts: Sequence[str]) -> Value:
 
 def _overriding(context: Context, catalog: Catalog, key: str, target: Target) -> tuple[Source, ...]:
     """Layers above the target that set the key, highest first: they still win."""
-    if target.scope not in _LAYER_ORDER:
+    if target.scope not in PRECEDENCE:
         return ()
-    rank = _LAYER_ORDER.index(target.scope)
+    rank = PRECEDENCE.index(target.scope)
     resolved = resolve(context, catalog).options[key]
     sources = [resolved.source] + [setting.source for setting in resolved.overridden]
     return tuple(
         source
         for source in sources
-        if source.scope in _LAYER_ORDER
-        and _LAYER_ORDER.index(source.scope) > rank
+        if source.scope in PRECEDENCE
+        and PRECEDENCE.index(source.scope) > rank
         and source.path != target.path
     )
 
 
 def _diff(before: str, after: str, path: Path) -> str:
+    import difflib  # only --dry-run shows a diff
+
     name = display_path(path)
     lines = difflib.unified_diff(
         before.splitlines(keepends=True),

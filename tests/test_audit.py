@@ -590,3 +590,10 @@ def test_readme_ci_gate_before_turning_enforcement_on(project: Path) -> None:
     assert passed.returncode == 0, passed.stderr
     config = (project / ".streamlit" / "config.toml").read_text()
     assert "enforceSerializableSessionState = true" in config
+
+
+def test_the_cli_default_for_max_runs_is_the_cores() -> None:
+    from stconfig.cli.spec import Options
+    from stconfig.probe.audit import DEFAULT_MAX_RUNS
+
+    assert Options().max_runs == DEFAULT_MAX_RUNS

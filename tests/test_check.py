@@ -346,11 +346,16 @@ def test_corpus_check_agrees_with_the_reader(tmp_path: Path) -> None:
         if layer.error:
             continue
         # ...and every key the reader could not place in the catalog is a finding with its line.
-        flagged = {(f.key, f.line) for f in found if f.code in ("unknown-key", "removed-key")}
+        flagged = {
+            (f.key, f.position and f.position.line)
+            for f in found
+            if f.code in ("unknown-key", "removed-key")
+        }
         unknown = {(s.key, s.source.line) for s in layer.unknown.values()}
         assert flagged == unknown, path
         for f in found:
-            assert f.line is not None and f.column is not None, f
+            assert f.position is not None, f
+            assert f.position.line is not None and f.position.column is not None, f
 
 
 # --- pre-commit -------------------------------------------------------------------------------
@@ -459,8 +464,10 @@ def test_toml_test_suite_invalid_files_are_errors_with_a_place() -> None:
             continue
         (finding,) = file_level
         lines = path.read_bytes().count(b"\n") + 1
-        assert finding.line is not None and 1 <= finding.line <= lines, (path, finding)
-        assert finding.column is not None and finding.column >= 1, (path, finding)
+        assert finding.position is not None, (path, finding)
+        line, column = finding.position.line, finding.position.column
+        assert line is not None and 1 <= line <= lines, (path, finding)
+        assert column is not None and column >= 1, (path, finding)
     assert accepted < len(invalid) // 20
 
 

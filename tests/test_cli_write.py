@@ -387,9 +387,9 @@ def test_fast_path_and_typer_path_agree(project: Path, tmp_path: Path, args: lis
 def test_a_held_lock_makes_set_wait_then_exit_3(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from stconfig import tomledit
+    from stconfig import durable
 
-    monkeypatch.setattr(tomledit, "LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(durable, "LOCK_TIMEOUT", 0.2)
     path = write_config(project, "[server]\nport = 1\n")
     lock = path.with_name("config.toml.lock")
     lock.write_text("another writer's new text")

@@ -24,12 +24,12 @@ from typer.testing import CliRunner
 from stconfig.cli.commands import app
 from stconfig.cli.completion import (
     SCRIPT_FILES,
-    Shell,
     complete_key,
     complete_key_or_section,
     complete_value,
     completion_script,
 )
+from stconfig.cli.spec import SHELLS
 
 KEY = "runner.enforceSerializableSessionState"
 COMPLETIONS = REPO / "completions"
@@ -44,14 +44,14 @@ def _has_set() -> bool:
 # --- the scripts ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("shell", list(Shell))
-def test_completions_dir_matches_the_command(shell: Shell) -> None:
+@pytest.mark.parametrize("shell", SHELLS)
+def test_completions_dir_matches_the_command(shell: str) -> None:
     path = COMPLETIONS / SCRIPT_FILES[shell]
     expected = completion_script(shell)
     assert path.read_text(encoding="utf-8") == expected, (
         f"{path.name} is stale: run python scripts/generate_completions.py"
     )
-    result = CliRunner().invoke(app, ["completion", shell.value])
+    result = CliRunner().invoke(app, ["completion", shell])
     assert result.exit_code == 0, result.output
     assert result.stdout == expected
 
@@ -72,10 +72,10 @@ def test_unknown_shell_is_a_usage_error() -> None:
 
 
 def test_scripts_call_back_into_stconfig() -> None:
-    for shell in Shell:
+    for shell in SHELLS:
         text = completion_script(shell)
         assert "_STCONFIG_COMPLETE=complete_" in text or "_STCONFIG_COMPLETE" in text
-    assert completion_script(Shell.zsh).startswith("#compdef stconfig\n")
+    assert completion_script("zsh").startswith("#compdef stconfig\n")
 
 
 # --- the callbacks ----------------------------------------------------------------------------

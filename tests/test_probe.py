@@ -19,10 +19,10 @@ from conftest import write_config
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
-from stconfig.cli.probe import _value_text
+from stconfig.cli.probe_commands import _value_text
 from stconfig.environment import version_tuple
 from stconfig.errors import ExitCode
-from stconfig.model import Resolved, Scope, Source
+from stconfig.model import Position, Resolved, Scope, Source
 from stconfig.probe import ProbeResult
 
 KEY = "runner.enforceSerializableSessionState"
@@ -365,7 +365,7 @@ def result_with(value: Any, *, enforced: bool) -> ProbeResult:
     prediction = Resolved(
         key=KEY,
         value=value,
-        source=Source(Scope.PROJECT, path=Path("/p/.streamlit/config.toml"), line=2),
+        source=Source(Scope.PROJECT, Position(Path("/p/.streamlit/config.toml"), 2)),
         default=False,
         default_computed=False,
         sensitive=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -15,7 +16,6 @@ from conftest import write_config
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
-from stconfig.cli.options import FAST_OPTIONS, parse_fast
 
 KEY = "runner.enforceSerializableSessionState"
 runner = CliRunner()
@@ -341,23 +341,6 @@ def test_version_and_usage_errors_are_one_line() -> None:
     assert result.stderr.startswith("stconfig: error: ")
 
 
-def test_fast_path_accepts_exactly_the_typer_options() -> None:
-    from typer.main import get_command
-
-    group = get_command(app)
-    for name, fast in FAST_OPTIONS.items():
-        command = group.commands[name]  # type: ignore[attr-defined]
-        typer_names = {n for p in command.params for n in p.opts if n.startswith("-")}
-        fast_names = {n for opt in fast for n in opt.names}
-        assert typer_names - {"-h", "--help"} == fast_names, name
-    assert parse_fast(["get", "--help"]) is None
-    assert parse_fast(["show", "--json", "-C", "x", "--flag=a=b"]) == (
-        "show",
-        [],
-        {"json_": True, "project_dir": Path("x"), "flag": ["a=b"]},
-    )
-
-
 def _stconfig(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "stconfig", *args],
@@ -399,3 +382,68 @@ def test_piped_show_parses_with_hostile_paths_and_values(tmp_path: Path) -> None
     parsed = tomllib.loads(result.stdout)
     assert parsed["server"]["baseUrlPath"] == 'a\x00b\x7f"c'
     assert f"{path.parent.parent.name[:2]}\\x01ird" in result.stdout
+
+
+_HEAVY = ("streamlit", "rich", "typer", "pydantic", "click", "tomlkit")
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["get", KEY], ()),
+        (["show", "--json"], ()),
+        (["files"], ()),
+        (["show"], ("tomlkit",)),  # piped: a TOML document
+        (["set", KEY, "true"], ("tomlkit",)),
+    ],
+)
+def test_hot_commands_import_nothing_heavy(
+    project: Path, args: list[str], allowed: tuple[str, ...]
+) -> None:
+    """What each hot command imports in a real process: no Streamlit, no rich (tables are for
+    terminals), no Typer and its pydantic, and tomlkit only where TOML is rendered."""
+    write_config(project, "[runner]\nenforceSerializableSessionState = false\n")
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules}"
+        f" & set({_HEAVY!r})), file=sys.stderr))\n"
+        f"sys.argv = ['stconfig', *{args!r}]\n"
+        "from stconfig.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    imported = set(ast.literal_eval(done.stderr.strip().splitlines()[-1]))
+    assert imported == set(allowed), args
+
+
+def test_keys_the_installed_streamlit_does_not_know_are_named(project: Path) -> None:
+    path = write_config(project, "[server]\nport = 8600\nprot = 1\n[nosuch]\nx = 2\n")
+    result = run("show", "--json")
+    assert result.exit_code == 0
+    assert list(json.loads(result.stdout)["options"]) == ["server.port"]
+    assert (
+        f"stconfig: warning: project {path}: Streamlit 1.67.0 ignores 2 keys it does not know: "
+        "nosuch.x, server.prot (see `stconfig check`)"
+    ) in result.stderr
+
+
+def test_a_catalog_that_cannot_be_read_is_said(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Streamlit whose options cannot be listed (here: its metadata says 1.2.3, the interpreter
+    has another) falls back to the shipped catalog, and users are told why."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    venv = project / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (venv / "bin" / "python").symlink_to(sys.executable)
+    (venv / "lib" / "python3.11" / "site-packages" / "streamlit-1.2.3.dist-info").mkdir(
+        parents=True
+    )
+    result = run("show")
+    assert result.exit_code == 0
+    assert "stconfig: warning: cannot read the options of Streamlit 1.2.3 (" in result.stderr
+    assert "using the catalog shipped for 1.67.0" in result.stderr

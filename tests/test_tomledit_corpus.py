@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from conftest import SHARED, shared_dir
 
+from stconfig.durable import edit_file
 from stconfig.errors import ConfigFileError
-from stconfig.tomledit import decode, edit_file, parse_strict, set_in_text, unset_in_text
+from stconfig.tomledit import decode, parse_strict, set_in_text, unset_in_text
 
 NEW_KEY = ("runner", "enforceSerializableSessionState")
 
@@ -208,7 +209,7 @@ def test_document(path: Path, tmp_path: Path) -> None:
     # Refused, through the pure functions and through a real file, which stays byte-identical.
     with pytest.raises(ConfigFileError) as caught:
         parse_strict(decode(raw, path), path)
-    assert caught.value.line is not None
+    assert caught.value.position.line is not None
     target = tmp_path / "edit" / "config.toml"
     target.parent.mkdir()
     target.write_bytes(raw)

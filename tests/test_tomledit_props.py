@@ -9,7 +9,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_tomledit_corpus import assert_edits_hold, empty_header, same
 
-from stconfig.tomledit import render_value, set_in_text, unset_in_text
+from stconfig.tomledit import set_in_text, unset_in_text
+from stconfig.tomlrender import value as render_value
 
 SECTIONS = ["runner", "server", "theme", "runner.sub", "theme.light"]
 NAMES = ["a", "b", "enforceSerializableSessionState", "magicEnabled"]

@@ -85,7 +85,7 @@ def test_read_side_keeps_values_without_lines_when_the_scanner_is_lost(project: 
     assert layer.settings[KEY].value is True
     assert layer.settings[KEY].source.line is None
     findings = check_bytes(text.encode(), Path("config.toml"), CATALOG, {})
-    assert [(f.code, f.line) for f in findings] == [("unknown-key", None)]
+    assert [(f.code, f.position and f.position.line) for f in findings] == [("unknown-key", None)]
 
 
 @pytest.mark.parametrize(
@@ -110,10 +110,10 @@ def test_syntax_error_place_is_shared_by_both_sides(
         assert found[0] == reason
     with pytest.raises(FileProblem) as problem:
         parse_toml(text, CATALOG)
-    assert (problem.value.line, problem.value.column) == (line, column)
+    assert (problem.value.position.line, problem.value.position.column) == (line, column)
     with pytest.raises(ConfigFileError) as refused:
         tomledit.parse_strict(text, Path("config.toml"))
-    assert (refused.value.line, refused.value.column) == (line, column)
+    assert (refused.value.position.line, refused.value.position.column) == (line, column)
     assert found[0] in refused.value.message
 
 
@@ -124,8 +124,9 @@ def test_decode_utf8_says_where_the_bad_byte_is() -> None:
     assert (raised.value.offset, raised.value.line, raised.value.column) == (12, 2, 6)
     with pytest.raises(FileProblem) as problem:
         decode_config_bytes(b"a = 1\r\nb = '\xc3('\n", CATALOG)
-    assert (problem.value.code, problem.value.line, problem.value.column) == ("not-utf8", 2, 6)
+    position = problem.value.position
+    assert (problem.value.code, position.line, position.column) == ("not-utf8", 2, 6)
     with pytest.raises(ConfigFileError) as refused:
         tomledit.decode(b"a = 1\r\nb = '\xc3('\n", Path("config.toml"))
-    assert (refused.value.line, refused.value.column) == (2, 6)
+    assert (refused.value.position.line, refused.value.position.column) == (2, 6)
     assert "0xc3" in refused.value.message

@@ -43,7 +43,8 @@ def test_a_dozen_concurrent_sets_lose_no_update(project: Path) -> None:
 _WRITER = """
 import sys
 from pathlib import Path
-from stconfig.tomledit import edit_file, set_in_text
+from stconfig.durable import edit_file
+from stconfig.tomledit import set_in_text
 path = Path(sys.argv[1])
 i = 0
 while True:

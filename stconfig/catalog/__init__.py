@@ -86,6 +86,12 @@ class Catalog:
     def __iter__(self) -> Iterator[OptionSpec]:
         return iter(self.options.values())
 
+    def env_index(self) -> dict[str, str]:
+        """Each `STREAMLIT_*` name `streamlit run` reads (explicit, `STREAMLIT_RUN_...`) -> key."""
+        return {spec.env_var: spec.key for spec in self} | {
+            spec.auto_env_var: spec.key for spec in self
+        }
+
     def get(self, key: str) -> OptionSpec | None:
         return self.options.get(key)
 

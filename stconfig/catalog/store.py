@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -125,20 +124,6 @@ def introspect(python: Path, *, timeout: float = INTROSPECT_TIMEOUT) -> dict[str
         raise ProbeError(f"{python} printed an unexpected option catalog: {exc}") from None
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def _read(path: Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
@@ -242,7 +227,9 @@ def load_catalog(install: StreamlitInstall | None) -> Catalog:
             f"not {install.version} as its metadata says"
         )
         return _newest_shipped(install, "shipped-fallback", reason)
+    from stconfig.durable import write_atomically  # writing the cache is rare: keep it off the path
+
     # A read-only cache costs a re-introspection next time, nothing more.
     with contextlib.suppress(OSError):
-        _write_atomically(cache_path(install.version), dumps(data))
+        write_atomically(cache_path(install.version), dumps(data))
     return catalog_from_data(data, origin="introspected", streamlit_version=install.version)

@@ -6,13 +6,15 @@ import sys
 
 
 def main() -> None:
-    from stconfig.cli.options import fast_command
+    from stconfig.cli.fastpath import parse
 
-    command = fast_command(sys.argv[1:])
-    if command is not None:
+    parsed = parse(sys.argv[1:])
+    if parsed is not None:
         from stconfig.cli.output import run_guarded
+        from stconfig.cli.spec import runner
 
-        sys.exit(run_guarded(command))
+        command, options = parsed
+        sys.exit(run_guarded(lambda: runner(command)(options)))
 
     from stconfig.cli.commands import app
 

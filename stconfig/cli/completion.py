@@ -7,17 +7,14 @@ callbacks read the shipped option catalog (a JSON read), never Streamlit.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from functools import cache
-from typing import Annotated
 
 import typer
-from typer._completion_classes import completion_init
-from typer._completion_shared import get_completion_script
 
 from stconfig.catalog import Catalog
-from stconfig.cli.app import app
 from stconfig.cli.output import emit
+from stconfig.cli.spec import SHELLS, Options
+from stconfig.cli.typer_compat import completion_init, get_completion_script
 from stconfig.errors import ExitCode
 from stconfig.values import to_text
 
@@ -29,20 +26,10 @@ COMPLETE_VAR = "_STCONFIG_COMPLETE"
 completion_init()
 
 
-class Shell(StrEnum):
-    bash = "bash"
-    zsh = "zsh"
-    fish = "fish"
-    powershell = "powershell"
-
-
 # The names each shell's completion loader looks for (zsh: `_stconfig` in $fpath).
-SCRIPT_FILES = {
-    Shell.bash: "stconfig.bash",
-    Shell.zsh: "_stconfig",
-    Shell.fish: "stconfig.fish",
-    Shell.powershell: "stconfig.ps1",
-}
+SCRIPT_FILES = dict(
+    zip(SHELLS, ("stconfig.bash", "_stconfig", "stconfig.fish", "stconfig.ps1"), strict=True)
+)
 
 # Typer's zsh script only calls `compdef`, so autoloaded from $fpath the first Tab completes
 # nothing; this one also completes when autoloaded (as click's own zsh script does).
@@ -59,9 +46,9 @@ if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
 fi"""
 
 
-def completion_script(shell: Shell) -> str:
+def completion_script(shell: str) -> str:
     """The script `stconfig completion SHELL` prints and `completions/` holds."""
-    if shell is Shell.zsh:
+    if shell == "zsh":
         body = _ZSH_SCRIPT.format(prog=PROG_NAME, var=COMPLETE_VAR)
         head, _, rest = body.partition("\n")
         return f"{head}\n{_header(shell)}{rest}\n"
@@ -69,9 +56,9 @@ def completion_script(shell: Shell) -> str:
     return f"{_header(shell)}\n{body}\n"
 
 
-def _header(shell: Shell) -> str:
+def _header(shell: str) -> str:
     return (
-        f"# {shell.value} completion for stconfig: `stconfig completion {shell.value}` prints it;\n"
+        f"# {shell} completion for stconfig: `stconfig completion {shell}` prints it;\n"
         "# it runs stconfig to complete commands, options, option keys and values.\n"
     )
 
@@ -126,18 +113,7 @@ def complete_value(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
     ]
 
 
-@app.command()
-def completion(
-    shell: Annotated[Shell, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell.")],
-) -> int:
-    """Print the completion script: commands, options, option keys, values.
-
-    bash: eval "$(stconfig completion bash)" in ~/.bashrc
-    zsh:  stconfig completion zsh > ~/.zfunc/_stconfig, with
-          fpath+=~/.zfunc before compinit in ~/.zshrc
-    fish: stconfig completion fish > ~/.config/fish/completions/stconfig.fish
-
-    Example: stconfig completion bash >> ~/.bashrc
-    """
-    emit(completion_script(shell).rstrip("\n"))
+def run_completion(options: Options) -> int:
+    assert options.shell is not None  # a required argument
+    emit(completion_script(options.shell).rstrip("\n"))
     return ExitCode.OK

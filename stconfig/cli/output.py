@@ -6,11 +6,12 @@ Free of typer and rich, so that the fast path of `get` and `show` can use it.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
-import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from stconfig.errors import ExitCode, StconfigError
 
@@ -18,6 +19,24 @@ from stconfig.errors import ExitCode, StconfigError
 def emit(text: str) -> None:
     """Data to stdout."""
     sys.stdout.write(text + "\n")
+
+
+def emit_json(data: Any) -> None:
+    """Data as JSON: indented, and text as text (no \\u escapes for non-ASCII)."""
+    emit(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def colour_on(stream: object, env: Mapping[str, str]) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    isatty = getattr(stream, "isatty", None)
+    return "NO_COLOR" not in env and callable(isatty) and bool(isatty())
+
+
+_SGR = {"red": "31", "yellow": "33", "green": "32"}
+
+
+def bold_colour(text: str, colour: str) -> str:
+    return f"\x1b[1;{_SGR[colour]}m{text}\x1b[0m"
 
 
 def error_line(message: str, hint: str | None = None) -> None:
@@ -61,6 +80,8 @@ def run_guarded(command: Callable[[], int | None]) -> int:
         return ExitCode.OK
     except Exception as error:  # a bug: one line, and the trace only when asked for
         if os.environ.get("STCONFIG_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         error_line(
             f"internal error: {type(error).__name__}: {error}",

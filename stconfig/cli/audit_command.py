@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
-from stconfig.cli.app import JsonOption, ProjectDirOption, QuietOption, app
-from stconfig.cli.output import Messages, emit, error_line
+from stconfig.cli.output import Messages, emit, emit_json, error_line
+from stconfig.cli.spec import Options
 from stconfig.errors import ExitCode, ProbeError
 from stconfig.locate import display_path
 from stconfig.probe import (
@@ -24,7 +20,7 @@ from stconfig.probe import (
     UnpicklableValue,
     run_audit,
 )
-from stconfig.probe.audit import DEFAULT_MAX_RUNS, parse_assignments, parse_state
+from stconfig.probe.audit import parse_assignments, parse_state
 from stconfig.resolve import Context
 
 
@@ -178,149 +174,60 @@ def _progress_line(enabled: bool) -> Iterator[Callable[[str], Callable[[Progress
         yield for_python
 
 
-PagesOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--page",
-        metavar="PATH",
-        help="Audit only this page (repeatable); the main script always runs first.",
-        show_default=False,
-    ),
-]
-PythonsOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--python",
-        metavar="PATH",
-        help="The interpreter whose Streamlit runs the app (repeatable: one audit each, in "
-        "turn; default: the project's .venv, $VIRTUAL_ENV, this interpreter, then PATH).",
-        show_default=False,
-    ),
-]
-
-
-@app.command()
-def audit(
-    app_path: Annotated[Path, typer.Argument(metavar="MAIN.py", help="The app's main script.")],
-    page: PagesOption = None,
-    explore: Annotated[
-        bool,
-        typer.Option(
-            "--explore",
-            help="Drive the app as a user would: rerun every page, click every button, flip "
-            "every checkbox and toggle, choose every option, send one chat message.",
-        ),
-    ] = False,
-    max_runs: Annotated[
-        int,
-        typer.Option("--max-runs", metavar="N", help="At most this many script runs in all."),
-    ] = DEFAULT_MAX_RUNS,
-    secrets: Annotated[
-        Path | None,
-        typer.Option(
-            "--secrets",
-            metavar="FILE",
-            help="The secrets.toml to give the app (default: what Streamlit reads, the "
-            "project's .streamlit/secrets.toml and the global one).",
-            show_default=False,
-        ),
-    ] = None,
-    query: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--query",
-            metavar="KEY=VALUE",
-            help="A query parameter (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
-    state: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--state",
-            metavar="KEY=VALUE",
-            help="Seed Session State before the first run (repeatable); VALUE is JSON when "
-            "it parses as JSON (true, 3, [1]), else a string.",
-            show_default=False,
-        ),
-    ] = None,
-    allow_app_errors: Annotated[
-        bool,
-        typer.Option(
-            "--allow-app-errors",
-            help="Exit 0, not 4, when every value pickles but the app raised or timed out.",
-        ),
-    ] = False,
-    python: PythonsOption = None,
-    timeout: Annotated[
-        float,
-        typer.Option(
-            "--timeout", metavar="SECONDS", help="Give up (exit 4) on a run after this long."
-        ),
-    ] = 30.0,
-    json_: JsonOption = False,
-    project_dir: ProjectDirOption = None,
-    quiet: QuietOption = False,
-) -> int:
-    """Run the app with enforceSerializableSessionState on, as `streamlit run MAIN.py` serves
-    it (AppTest, every page, with the main script's directory on sys.path), and list every
-    Session State value that cannot be pickled: where it was stored, the path to the culprit
-    inside it, the page and interaction, and a hint. Widget values and Streamlit's own state
-    are checked too, as Streamlit's own check does.
-
-    Exit 0 when every run finished and every value pickles, 1 when a value does not pickle, 4
-    when the app did not run to its end (its exception, a timeout) and nothing failed before.
-    With several --python, one audit each; the exit code is the worst (1, then 4, then 0).
-
-    Example: stconfig audit Home.py --explore --secrets ci-secrets.toml
-    """
-    options = AuditOptions(
-        pages=tuple(page or ()),
-        explore=explore,
-        max_runs=max_runs,
-        secrets=secrets,
-        query=parse_assignments(query or (), "--query"),
-        state=parse_state(state or ()),
-        timeout=timeout,
+def run_audit_command(options: Options) -> int:
+    assert options.app is not None  # a required argument
+    audit_options = AuditOptions(
+        pages=options.pages,
+        explore=options.explore,
+        max_runs=options.max_runs,
+        secrets=options.secrets,
+        query=parse_assignments(options.query, "--query"),
+        state=parse_state(options.state),
+        timeout=options.timeout,
     )
-    messages = Messages(quiet)
-    pythons: list[Path | None] = [*python] if python else [None]
+    messages = Messages(options.quiet)
+    pythons: list[Path | None] = [*options.pythons] if options.pythons else [None]
     several = len(pythons) > 1
     outcomes: list[_Outcome] = []
-    with _progress_line(sys.stderr.isatty() and not quiet) as progress:
+    with _progress_line(sys.stderr.isatty() and not options.quiet) as progress:
         for interpreter in pythons:
-            context = Context.create(project_dir=project_dir, python=interpreter)
+            context = Context.create(project_dir=options.project_dir, python=interpreter)
             on_progress = None
             if progress is not None:
                 on_progress = progress(f"{interpreter}: " if several else "")
             try:
-                result = run_audit(app_path, context, options, on_progress=on_progress)
+                result = run_audit(options.app, context, audit_options, on_progress=on_progress)
             except ProbeError as error:
                 if not several:
                     raise
                 outcomes.append(_Outcome(interpreter, error=error))
                 continue
             outcomes.append(_Outcome(interpreter, result))
-    if json_:
-        data = [_outcome_json(o) for o in outcomes]
-        emit(json.dumps(data if several else data[0], indent=2, ensure_ascii=False))
-    for outcome in outcomes:
-        if outcome.result is not None:
-            if not json_:
-                if several:
-                    result = outcome.result
-                    emit(f"== Streamlit {result.streamlit_version} ({result.python})")
-                emit("\n".join(_text_lines(outcome.result)))
-            _report_problems(outcome.result, allow_app_errors=allow_app_errors, messages=messages)
-        elif outcome.error is not None:
-            error_line(f"{outcome.python}: {outcome.error.message}", outcome.error.hint)
-    if several and not json_:
-        emit("\n".join(_table(outcomes)))
-    codes = {o.exit_code(allow_app_errors) for o in outcomes}
+    _render(outcomes, options, messages)
+    codes = {o.exit_code(options.allow_app_errors) for o in outcomes}
     for worst in (ExitCode.NEGATIVE, ExitCode.PROBE):
         if worst in codes:
             return worst
     return ExitCode.OK
+
+
+def _render(outcomes: Sequence[_Outcome], options: Options, messages: Messages) -> None:
+    several = len(outcomes) > 1
+    if options.json_:
+        data = [_outcome_json(o) for o in outcomes]
+        emit_json(data if several else data[0])
+    for outcome in outcomes:
+        result = outcome.result
+        if result is not None:
+            if not options.json_:
+                if several:
+                    emit(f"== Streamlit {result.streamlit_version} ({result.python})")
+                emit("\n".join(_text_lines(result)))
+            _report_problems(result, allow_app_errors=options.allow_app_errors, messages=messages)
+        elif outcome.error is not None:
+            error_line(f"{outcome.python}: {outcome.error.message}", outcome.error.hint)
+    if several and not options.json_:
+        emit("\n".join(_table(outcomes)))
 
 
 def _outcome_json(outcome: _Outcome) -> dict[str, object]:

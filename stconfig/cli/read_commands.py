@@ -1,75 +1,53 @@
-"""The read commands' work: resolve, select, render. Free of typer, so `get`/`show` start fast."""
+"""show, get, files, options, describe: resolve, select, render. Free of typer, so that `get` and
+`show` start fast."""
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from stconfig import render
-from stconfig.cli.output import Messages, emit
+from stconfig.cli.output import Messages, emit, emit_json
+from stconfig.cli.spec import Options
 from stconfig.errors import ConfigFileError, ExitCode, NotSetError
 from stconfig.layers import read_file_layer
-from stconfig.resolve import Context, resolve, select
+from stconfig.redact import shown
+from stconfig.resolve import resolve, select
 from stconfig.values import to_text
 
 
-def run_show(
-    keys: list[str] | None = None,
-    *,
-    all_: bool = False,
-    layers: bool = False,
-    json_: bool = False,
-    project_dir: Path | None = None,
-    script: Path | None = None,
-    no_env: bool = False,
-    flag: list[str] | None = None,
-    quiet: bool = False,
-) -> int:
-    context = Context.create(project_dir=project_dir, script=script, use_env=not no_env, flags=flag)
+def run_show(options: Options) -> int:
+    context = options.context()
     catalog = context.catalog()
     resolution = resolve(context, catalog)
-    selected = select(resolution, catalog, keys or [], all_)
-    messages = Messages(quiet)
+    selected = select(resolution, catalog, options.keys, options.all_)
+    messages = Messages(options.quiet)
     for warning in resolution.warnings:
         messages.warn(warning)
-    if json_:
-        emit(render.show_json(resolution, selected, with_layers=layers))
+    if options.json_:
+        emit_json(render.show_json(resolution, selected, with_layers=options.layers))
     elif sys.stdout.isatty():
         out = render.console()
-        if layers:
+        if options.layers:
             render.show_layers_table(resolution, selected, out)
         else:
             render.show_table(resolution, selected, out)
     else:
-        emit(render.show_toml(resolution, selected, with_layers=layers))
+        emit(render.show_toml(resolution, selected, with_layers=options.layers))
     return ExitCode.OK
 
 
-def run_get(
-    key: str,
-    *,
-    show_origin: bool = False,
-    json_: bool = False,
-    project: bool = False,
-    global_: bool = False,
-    script_dir: bool = False,
-    file: Path | None = None,
-    project_dir: Path | None = None,
-    script: Path | None = None,
-    no_env: bool = False,
-    flag: list[str] | None = None,
-    quiet: bool = False,
-) -> int:
-    context = Context.create(project_dir=project_dir, script=script, use_env=not no_env, flags=flag)
+def run_get(options: Options) -> int:
+    key = options.key
+    assert key is not None  # a required argument
+    context = options.context()
     catalog = context.catalog()
     spec = catalog.require(key)
-    chosen = context.target(project=project, global_=global_, script_dir=script_dir, file=file)
+    chosen = context.target(options.target_choice())
     if chosen is None:
         resolution = resolve(context, catalog)
         for warning in resolution.warnings:
-            Messages(quiet).warn(warning)
+            Messages(options.quiet).warn(warning)
         resolved = resolution.options[key]
         data = render.option_json(resolved)
         text = render.value_text(resolved)
@@ -82,33 +60,24 @@ def run_get(
         if setting is None:
             raise NotSetError(f"{key} is not set in {chosen.path}")
         data = {**render.setting_json(setting, spec.sensitive), "source": setting.source.to_json()}
-        text = render.HIDDEN if spec.sensitive else to_text(setting.value)
+        text = to_text(shown(setting.value, spec.sensitive))
         origin = setting.source.describe()
-    if json_:
-        emit(json.dumps({"key": key, **data}, indent=2, ensure_ascii=False))
-    elif show_origin:
+    if options.json_:
+        emit_json({"key": key, **data})
+    elif options.show_origin:
         emit(f"{origin}\t{text}")
     else:
         emit(text)
     return ExitCode.OK
 
 
-def run_files(
-    *,
-    json_: bool = False,
-    project_dir: Path | None = None,
-    script: Path | None = None,
-    no_env: bool = False,
-    quiet: bool = False,
-) -> int:
-    context = Context.create(project_dir=project_dir, script=script, use_env=not no_env)
+def run_files(options: Options) -> int:
+    context = options.context()
     catalog = context.catalog()
     resolution = resolve(context, catalog)
     install = context.streamlit
     env_vars = sorted(name for name in context.env if name.startswith("STREAMLIT_"))
-    known = {spec.env_var: spec.key for spec in catalog} | {
-        spec.auto_env_var: spec.key for spec in catalog
-    }
+    known = catalog.env_index()
     document: dict[str, Any] = {
         "streamlit": None
         if install is None
@@ -125,8 +94,8 @@ def run_files(
         else [],
         "warnings": list(resolution.warnings),
     }
-    if json_:
-        emit(json.dumps(document, indent=2, ensure_ascii=False))
+    if options.json_:
+        emit_json(document)
         return ExitCode.OK
     if install is None:
         emit(f"streamlit  not found (using the catalog shipped for {catalog.data_version})")
@@ -143,22 +112,17 @@ def run_files(
         note = entry["key"] or "not a Streamlit option"
         emit(f"env        {entry['name']}  [{note}]")
     for warning in resolution.warnings:
-        Messages(quiet).warn(warning)
+        Messages(options.quiet).warn(warning)
     return ExitCode.OK
 
 
-def run_options(
-    pattern: str | None = None,
-    *,
-    all_: bool = False,
-    json_: bool = False,
-    project_dir: Path | None = None,
-) -> int:
-    catalog = Context.create(project_dir=project_dir).catalog()
+def run_options(options: Options) -> int:
+    pattern = options.pattern
+    catalog = options.context().catalog()
     specs = catalog.match(pattern) if pattern else list(catalog)
-    specs = [s for s in specs if all_ or not s.hidden or s.key == pattern]
-    if json_:
-        emit(json.dumps([render.spec_json(s) for s in specs], indent=2, ensure_ascii=False))
+    specs = [s for s in specs if options.all_ or not s.hidden or s.key == pattern]
+    if options.json_:
+        emit_json([render.spec_json(s) for s in specs])
     else:
         for spec in specs:
             default = render.COMPUTED if spec.computed else to_text(spec.default)
@@ -166,12 +130,12 @@ def run_options(
     return ExitCode.OK if specs else ExitCode.NEGATIVE
 
 
-def run_describe(key: str, *, json_: bool = False, project_dir: Path | None = None) -> int:
-    catalog = Context.create(project_dir=project_dir).catalog()
-    spec = catalog.require(key)
-    if json_:
-        emit(json.dumps(render.spec_json(spec), indent=2, ensure_ascii=False))
+def run_describe(options: Options) -> int:
+    assert options.key is not None  # a required argument
+    catalog = options.context().catalog()
+    spec = catalog.require(options.key)
+    if options.json_:
+        emit_json(render.spec_json(spec))
     else:
         emit("\n".join(render.describe_lines(spec, catalog)))
-
     return ExitCode.OK

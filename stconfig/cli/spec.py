@@ -1,0 +1,445 @@
+"""Every command, argument and option of the CLI, declared once.
+
+The Typer app (`commands.py`) and the Typer-free fast path (`fastpath.py`) are both built from this
+table, so the two parsers cannot drift apart; both hand the command one frozen `Options`. Typer
+(with the pydantic adapters it builds for every parameter) costs about 100 ms to start, half a
+`streamlit config show`, which is why the commands scripts call in loops skip it. This module
+imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from stconfig.locate import TargetChoice
+    from stconfig.resolve import Context
+
+Kind = Literal["flag", "text", "path", "float", "int", "choice"]
+Arity = Literal["one", "optional", "many", "some"]  # 1, 0-1, 0 or more, 1 or more
+Completer = Literal["key", "key_or_section", "value"]
+
+
+@dataclass(frozen=True)
+class Opt:
+    """A `--name` option. `repeat` options collect every occurrence, in order."""
+
+    names: tuple[str, ...]
+    dest: str  # the `Options` field it fills
+    kind: Kind
+    help: str
+    metavar: str | None = None
+    repeat: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A positional argument."""
+
+    dest: str
+    metavar: str
+    help: str
+    arity: Arity = "one"
+    kind: Kind = "text"
+    choices: tuple[str, ...] = ()
+    complete: Completer | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    summary: str  # one line, for the command list
+    help: str  # paragraphs after the summary; the last one is an example
+    run: str  # "module:function" under stconfig.cli, imported only when the command runs
+    args: tuple[Arg, ...] = ()
+    options: tuple[Opt, ...] = ()
+    fast: bool = False  # parsed without Typer when the arguments are plain
+
+
+@dataclass(frozen=True)
+class Options:
+    """One invocation's arguments and options: what every command's `run_*` function takes."""
+
+    key: str | None = None
+    keys: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    files: tuple[Path, ...] = ()
+    pattern: str | None = None
+    app: Path | None = None
+    shell: str | None = None
+    project_dir: Path | None = None
+    script: Path | None = None
+    no_env: bool = False
+    flag: tuple[str, ...] = ()
+    json_: bool = False
+    quiet: bool = False
+    project: bool = False
+    global_: bool = False
+    script_dir: bool = False
+    file: Path | None = None
+    show_origin: bool = False
+    all_: bool = False
+    layers: bool = False
+    dry_run: bool = False
+    force: bool = False
+    strict: bool = False
+    expect: str | None = None
+    python: Path | None = None
+    timeout: float = 30.0
+    pythons: tuple[Path, ...] = ()
+    pages: tuple[Path, ...] = ()
+    explore: bool = False
+    max_runs: int = 50  # stconfig.probe.audit.DEFAULT_MAX_RUNS
+    secrets: Path | None = None
+    query: tuple[str, ...] = ()
+    state: tuple[str, ...] = ()
+    allow_app_errors: bool = False
+
+    def context(self) -> Context:
+        """The world `streamlit run` would see, as these options describe it."""
+        from stconfig.resolve import Context
+
+        return Context.create(
+            project_dir=self.project_dir,
+            script=self.script,
+            use_env=not self.no_env,
+            flags=self.flag,
+            python=self.python,
+        )
+
+    def target_choice(self) -> TargetChoice:
+        from stconfig.locate import TargetChoice
+
+        return TargetChoice(
+            project=self.project, global_=self.global_, script_dir=self.script_dir, file=self.file
+        )
+
+
+PROJECT_DIR = Opt(
+    ("-C", "--project-dir"),
+    "project_dir",
+    "path",
+    "Directory `streamlit run` starts in (default: the current one).",
+    metavar="DIR",
+)
+SCRIPT = Opt(
+    ("--script",),
+    "script",
+    "path",
+    "The app's main script: adds its script-level .streamlit/config.toml.",
+    metavar="PATH",
+)
+NO_ENV = Opt(("--no-env",), "no_env", "flag", "Ignore STREAMLIT_* environment variables.")
+FLAG = Opt(
+    ("--flag",),
+    "flag",
+    "text",
+    "A `streamlit run --KEY VALUE` flag (repeatable).",
+    metavar="KEY=VALUE",
+    repeat=True,
+)
+JSON = Opt(("--json",), "json_", "flag", "Print JSON (a stable contract).")
+QUIET = Opt(("-q", "--quiet"), "quiet", "flag", "No messages on stderr.")
+PROJECT = Opt(("--project",), "project", "flag", "Target the project file (default for writes).")
+GLOBAL = Opt(("--global",), "global_", "flag", "Target ~/.streamlit/config.toml.")
+SCRIPT_DIR = Opt(("--script-dir",), "script_dir", "flag", "Target the file next to --script.")
+FILE = Opt(("--file",), "file", "path", "Target this config file.", metavar="PATH")
+SHOW_ORIGIN = Opt(
+    ("--show-origin",), "show_origin", "flag", "Prefix the value with its source and a tab."
+)
+ALL = Opt(("--all",), "all_", "flag", "Every visible option, set or not.")
+ALL_HIDDEN = Opt(("--all",), "all_", "flag", "Include hidden options.")
+LAYERS = Opt(("--layers",), "layers", "flag", "Every layer's value per option, winner marked.")
+DRY_RUN = Opt(
+    ("--dry-run",), "dry_run", "flag", "Print the change as a unified diff; write nothing."
+)
+FORCE = Opt(("--force",), "force", "flag", "Write a key the installed Streamlit does not know.")
+STRICT = Opt(("--strict",), "strict", "flag", "Warnings fail too: exit 1 on any finding.")
+EXPECT = Opt(
+    ("--expect",),
+    "expect",
+    "choice",
+    "Exit 1 unless Streamlit does this (a CI gate).",
+    choices=("enforced", "not-enforced"),
+)
+PYTHON = Opt(
+    ("--python",),
+    "python",
+    "path",
+    "The interpreter whose Streamlit to run (default: the project's .venv, $VIRTUAL_ENV, "
+    "this interpreter, then `streamlit` on PATH).",
+    metavar="PATH",
+)
+TIMEOUT = Opt(
+    ("--timeout",), "timeout", "float", "Give up (exit 4) after this long.", metavar="SECONDS"
+)
+PYTHONS = Opt(
+    ("--python",),
+    "pythons",
+    "path",
+    "The interpreter whose Streamlit runs the app (repeatable: one audit each, in turn; "
+    "default: the project's .venv, $VIRTUAL_ENV, this interpreter, then PATH).",
+    metavar="PATH",
+    repeat=True,
+)
+RUN_TIMEOUT = Opt(
+    ("--timeout",),
+    "timeout",
+    "float",
+    "Give up (exit 4) on a script run after this long.",
+    metavar="SECONDS",
+)
+PAGE = Opt(
+    ("--page",),
+    "pages",
+    "path",
+    "Audit only this page (repeatable); the main script always runs first.",
+    metavar="PATH",
+    repeat=True,
+)
+EXPLORE = Opt(
+    ("--explore",),
+    "explore",
+    "flag",
+    "Drive the app as a user would: rerun every page, click every button, flip every "
+    "checkbox and toggle, choose every option, send one chat message.",
+)
+MAX_RUNS = Opt(
+    ("--max-runs",), "max_runs", "int", "At most this many script runs in all.", metavar="N"
+)
+SECRETS = Opt(
+    ("--secrets",),
+    "secrets",
+    "path",
+    "The secrets.toml to give the app (default: what Streamlit reads, the project's "
+    ".streamlit/secrets.toml and the global one).",
+    metavar="FILE",
+)
+QUERY = Opt(
+    ("--query",),
+    "query",
+    "text",
+    "A query parameter (repeatable).",
+    metavar="KEY=VALUE",
+    repeat=True,
+)
+STATE = Opt(
+    ("--state",),
+    "state",
+    "text",
+    "Seed Session State before the first run (repeatable); VALUE is JSON when it parses as "
+    "JSON (true, 3, [1]), else a string.",
+    metavar="KEY=VALUE",
+    repeat=True,
+)
+ALLOW_APP_ERRORS = Opt(
+    ("--allow-app-errors",),
+    "allow_app_errors",
+    "flag",
+    "Exit 0, not 4, when every value pickles but the app raised or timed out.",
+)
+
+COMMON = (PROJECT_DIR, SCRIPT, NO_ENV, FLAG, JSON, QUIET)
+TARGETS = (PROJECT, GLOBAL, SCRIPT_DIR, FILE)
+SHELLS = ("bash", "zsh", "fish", "powershell")
+
+KEY_ARG = Arg("key", "KEY", "Option key, e.g. server.port.", complete="key")
+
+# In the order users reach for them; `stconfig --help` lists them so.
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "show",
+        "The effective config, each value with its source.",
+        "A table on a terminal; valid TOML with source comments when piped; JSON with --json. "
+        "Without arguments: every option set in some layer.\n\n"
+        "Example: stconfig show runner --layers",
+        "read_commands:run_show",
+        args=(
+            Arg(
+                "keys",
+                "KEY_OR_SECTION",
+                "Only these options or sections.",
+                arity="many",
+                complete="key_or_section",
+            ),
+        ),
+        options=(*COMMON, ALL, LAYERS),
+        fast=True,
+    ),
+    Command(
+        "get",
+        "The effective value of one option, shell-friendly.",
+        "true/false, numbers as written, strings bare, lists as JSON. With a target "
+        "(--project, --global, --script-dir, --file) only that file counts: exit 1 when the "
+        "key is not set there.\n\n"
+        'Example: [ "$(stconfig get runner.enforceSerializableSessionState)" = true ]',
+        "read_commands:run_get",
+        args=(KEY_ARG,),
+        options=(*COMMON, *TARGETS, SHOW_ORIGIN),
+        fast=True,
+    ),
+    Command(
+        "set",
+        "Write an option into one config file, keeping every other byte.",
+        "Checks KEY against the installed Streamlit's options and VALUE against its type. "
+        "Creates .streamlit/config.toml when missing; writes nothing when the value is already "
+        "there. Warns when a higher layer (env, flag, a nearer file) still overrides it.\n\n"
+        "Example: stconfig set runner.enforceSerializableSessionState true",
+        "write_commands:run_set",
+        args=(
+            KEY_ARG,
+            Arg(
+                "values",
+                "VALUE...",
+                "The value; one per element for list options.",
+                arity="some",
+                complete="value",
+            ),
+        ),
+        options=(*COMMON, *TARGETS, DRY_RUN, FORCE),
+        fast=True,
+    ),
+    Command(
+        "unset",
+        "Remove an option from one config file (exit 1 when it is not set there).",
+        "Its table header goes too when nothing, not even a comment, is left under it.\n\n"
+        "Example: stconfig unset runner.enforceSerializableSessionState --global",
+        "write_commands:run_unset",
+        args=(KEY_ARG,),
+        options=(*COMMON, *TARGETS, DRY_RUN, FORCE),
+        fast=True,
+    ),
+    Command(
+        "files",
+        "Every layer: its path, whether it exists and parses; the STREAMLIT_* variables; "
+        "the Streamlit found.",
+        "Example: stconfig files --script app.py --json",
+        "read_commands:run_files",
+        options=(JSON, PROJECT_DIR, SCRIPT, NO_ENV, QUIET),
+        fast=True,
+    ),
+    Command(
+        "check",
+        "Validate config as Streamlit reads it: exit 1 on errors, not warnings.",
+        "Default: every layer's file and the STREAMLIT_* environment. Checks TOML syntax and "
+        "duplicate keys (file:line:col), UTF-8 and BOM, keys outside a table, theme sections, "
+        'unknown keys (did you mean?), removed keys, types (a string "false" for a bool is '
+        "true to Streamlit), allowed values, and env values `streamlit run` rejects. A FILE "
+        "that does not exist: exit 3.\n\n"
+        "Example: stconfig check --strict .streamlit/config.toml",
+        "check_command:run_check",
+        args=(
+            Arg(
+                "files",
+                "FILE",
+                "Config files to check (default: every layer's file, and the environment).",
+                arity="many",
+                kind="path",
+            ),
+        ),
+        options=(STRICT, JSON, PROJECT_DIR, SCRIPT, NO_ENV, QUIET),
+    ),
+    Command(
+        "edit",
+        "Open the target config file in $VISUAL or $EDITOR, then check it.",
+        "The project file unless --global, --script-dir or --file says otherwise; created when "
+        "missing (and removed again if left empty). Exit 1 when the check finds errors.\n\n"
+        'Example: EDITOR="code --wait" stconfig edit --global',
+        "write_commands:run_edit",
+        options=(*TARGETS, STRICT, PROJECT_DIR, SCRIPT, QUIET),
+    ),
+    Command(
+        "probe",
+        "Ask the real Streamlit whether runner.enforceSerializableSessionState is in force.",
+        "Starts the real `streamlit run` in the project's context and reports whether "
+        "enforcement is on, from where, and whether `show` agrees. The server runs headless on "
+        "127.0.0.1, from the project directory, with your environment and --flag arguments; "
+        "the probe app lives in a temporary directory (with a copy of the --script directory's "
+        "config file), so nothing is written into the project.\n\n"
+        "Example: stconfig probe --expect enforced",
+        "probe_commands:run_probe_command",
+        options=(EXPECT, PYTHON, TIMEOUT, *COMMON),
+    ),
+    Command(
+        "audit",
+        "Run an app with enforcement on and list every Session State value that cannot be pickled.",
+        "Runs the app as `streamlit run MAIN.py` serves it (AppTest, enforcement on, every page, "
+        "the main script's directory on sys.path) and lists each value that does not pickle: "
+        "where it was stored, the path to the culprit inside it, the page and interaction, and "
+        "a hint. Widget values and Streamlit's own state are checked, as Streamlit's own check "
+        "does; unlike it, every failing key, also after st.stop() and the app's exception.\n\n"
+        "Exit 0 when every run finished and every value pickles, 1 when a value does not "
+        "pickle, 4 when the app did not run to its end and nothing failed before. With several "
+        "--python, one audit each, and the worst exit code (1, then 4, then 0).\n\n"
+        "Example: stconfig audit Home.py --explore --secrets ci-secrets.toml",
+        "audit_command:run_audit_command",
+        args=(Arg("app", "MAIN.py", "The app's main script.", kind="path"),),
+        options=(
+            PAGE,
+            EXPLORE,
+            MAX_RUNS,
+            SECRETS,
+            QUERY,
+            STATE,
+            ALLOW_APP_ERRORS,
+            PYTHONS,
+            RUN_TIMEOUT,
+            JSON,
+            PROJECT_DIR,
+            QUIET,
+        ),
+    ),
+    Command(
+        "options",
+        "Streamlit's option catalog: key, type, default (exit 1 when nothing matches).",
+        "Example: stconfig options 'runner.*'",
+        "read_commands:run_options",
+        args=(
+            Arg(
+                "pattern",
+                "PATTERN",
+                "A glob, a section name or part of a key.",
+                arity="optional",
+                complete="key_or_section",
+            ),
+        ),
+        options=(ALL_HIDDEN, JSON, PROJECT_DIR),
+    ),
+    Command(
+        "describe",
+        "Everything the catalog knows about one option.",
+        "Example: stconfig describe runner.enforceSerializableSessionState",
+        "read_commands:run_describe",
+        args=(Arg("key", "KEY", "Option key.", complete="key"),),
+        options=(JSON, PROJECT_DIR),
+    ),
+    Command(
+        "completion",
+        "Print the completion script: commands, options, option keys, values.",
+        'bash: eval "$(stconfig completion bash)" in ~/.bashrc\n'
+        "zsh:  stconfig completion zsh > ~/.zfunc/_stconfig, with fpath+=~/.zfunc before "
+        "compinit in ~/.zshrc\n"
+        "fish: stconfig completion fish > ~/.config/fish/completions/stconfig.fish\n\n"
+        "Example: stconfig completion bash >> ~/.bashrc",
+        "completion:run_completion",
+        args=(
+            Arg("shell", "SHELL", "bash, zsh, fish or powershell.", kind="choice", choices=SHELLS),
+        ),
+    ),
+)
+
+BY_NAME = {command.name: command for command in COMMANDS}
+
+
+def runner(command: Command) -> Callable[[Options], int]:
+    """The command's `run_*` function, imported now."""
+    import importlib
+
+    module_name, _, function = command.run.partition(":")
+    module = importlib.import_module(f"stconfig.cli.{module_name}")
+    run: Callable[[Options], int] = getattr(module, function)
+    return run

@@ -1,0 +1,56 @@
+"""How the problems stconfig reports are named and worded, in one place: the stable codes of
+`check`'s findings, and the sentences that several commands say alike (read side, check, writes).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+
+class Code(StrEnum):
+    """The kind of a finding: stable, documented in the README, used by scripts."""
+
+    TOML_SYNTAX = "toml-syntax"
+    DUPLICATE_KEY = "duplicate-key"
+    BOM = "bom"
+    NOT_UTF8 = "not-utf8"
+    TOP_LEVEL_KEY = "top-level-key"
+    THEME_SECTION = "theme-section"
+    UNKNOWN_KEY = "unknown-key"
+    REMOVED_KEY = "removed-key"
+    WRONG_TYPE = "wrong-type"
+    NOT_ALLOWED = "not-allowed"
+    ENV_INVALID = "env-invalid"
+    UNKNOWN_ENV = "unknown-env"
+    PARENT_CONFIG_DIR = "parent-config-dir"
+    UNREADABLE = "unreadable"
+    DEPRECATED = "deprecated"
+
+
+BOM = "starts with a UTF-8 byte order mark (BOM)"
+BOM_HINT = "save the file as UTF-8 without a BOM (delete its first 3 bytes)"
+NOT_UTF8_HINT = "save the file as UTF-8"
+NOT_REGULAR = "is not a regular file"
+
+
+def not_utf8(byte: int) -> str:
+    return f"not valid UTF-8 (byte 0x{byte:02x})"
+
+
+def syntax(reason: str) -> str:
+    return f"TOML syntax error: {reason}"
+
+
+def parent_config(parent: Path, project_dir: Path) -> tuple[str, str]:
+    """(message, hint): `.streamlit/` sits in a parent directory, which Streamlit never reads."""
+    return (
+        f"{parent / '.streamlit'} is in a parent directory: Streamlit run from {project_dir} "
+        "does not read it",
+        f"run from {parent} (or pass -C {parent}), or move the file here",
+    )
+
+
+def no_script_config(version: str | None, path: Path) -> str:
+    """Streamlit before script-level config files (1.40) never reads `path`."""
+    return f"Streamlit {version} reads no script-level config: {path} has no effect"
