@@ -219,6 +219,17 @@ def test_pages_directory_with_a_module_beside_the_main_script(python: Path, proj
 
 
 @pytest.mark.slow
+def test_a_page_audited_alone_says_to_audit_the_main_script(project: Path) -> None:
+    copy_app("multipage", project)
+    result = runner.invoke(app, ["audit", "pages/1_Chat.py"])
+    assert result.exit_code == ExitCode.PROBE
+    assert "No module named 'utils'" in result.stderr
+    assert result.stderr.endswith(
+        "1_Chat.py looks like a page: audit the main script, with --page pages/1_Chat.py\n"
+    )
+
+
+@pytest.mark.slow
 def test_page_option_audits_only_that_page(project: Path) -> None:
     path = copy_app("multipage", project)
     code, data, stderr = audit(str(path), "--page", "pages/2_Settings.py")
