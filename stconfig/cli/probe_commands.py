@@ -1,4 +1,4 @@
-"""`stconfig probe` and `stconfig audit`: ask the real Streamlit, print what it did."""
+"""`stconfig probe`: ask the real Streamlit whether it enforces serializable Session State."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from stconfig.cli.output import Messages, emit, emit_json
 from stconfig.cli.spec import Options
 from stconfig.errors import ExitCode, UsageError
 from stconfig.model import Value
-from stconfig.probe import OPTION, AuditResult, ProbeResult, run_audit, run_probe
+from stconfig.probe import OPTION, ProbeResult, run_probe
 
 
 def _check_timeout(timeout: float) -> None:
@@ -61,29 +61,3 @@ def run_probe_command(options: Options) -> int:
         )
         return ExitCode.NEGATIVE
     return ExitCode.OK
-
-
-def _audit_lines(result: AuditResult) -> list[str]:
-    if not result.unserializable:
-        return [f"{result.app}: every Session State value pickles"]
-    count = len(result.unserializable)
-    lines = [f"{result.app}: {count} Session State value{'s' * (count != 1)} cannot be pickled"]
-    width = max(len(u.key) for u in result.unserializable)
-    lines.extend(f"  {u.key:<{width}}  {u.type}: {u.error}" for u in result.unserializable)
-    return lines
-
-
-def run_audit_command(options: Options) -> int:
-    assert options.app is not None  # a required argument
-    _check_timeout(options.timeout)
-    result = run_audit(options.app, options.context(), timeout=options.timeout)
-    if options.json_:
-        emit_json(result.to_json())
-    else:
-        emit("\n".join(_audit_lines(result)))
-    if result.app_exception is not None:
-        Messages(options.quiet).warn(
-            f"the app raised {result.app_exception.type}: {result.app_exception.message} "
-            "(values it would set after that point are not audited)"
-        )
-    return ExitCode.NEGATIVE if result.unserializable else ExitCode.OK

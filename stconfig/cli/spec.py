@@ -91,6 +91,14 @@ class Options:
     expect: str | None = None
     python: Path | None = None
     timeout: float = 30.0
+    pythons: tuple[Path, ...] = ()
+    pages: tuple[Path, ...] = ()
+    explore: bool = False
+    max_runs: int = 50  # stconfig.probe.audit.DEFAULT_MAX_RUNS
+    secrets: Path | None = None
+    query: tuple[str, ...] = ()
+    state: tuple[str, ...] = ()
+    allow_app_errors: bool = False
 
     def context(self) -> Context:
         """The world `streamlit run` would see, as these options describe it."""
@@ -172,6 +180,71 @@ PYTHON = Opt(
 )
 TIMEOUT = Opt(
     ("--timeout",), "timeout", "float", "Give up (exit 4) after this long.", metavar="SECONDS"
+)
+PYTHONS = Opt(
+    ("--python",),
+    "pythons",
+    "path",
+    "The interpreter whose Streamlit runs the app (repeatable: one audit each, in turn; "
+    "default: the project's .venv, $VIRTUAL_ENV, this interpreter, then PATH).",
+    metavar="PATH",
+    repeat=True,
+)
+RUN_TIMEOUT = Opt(
+    ("--timeout",),
+    "timeout",
+    "float",
+    "Give up (exit 4) on a script run after this long.",
+    metavar="SECONDS",
+)
+PAGE = Opt(
+    ("--page",),
+    "pages",
+    "path",
+    "Audit only this page (repeatable); the main script always runs first.",
+    metavar="PATH",
+    repeat=True,
+)
+EXPLORE = Opt(
+    ("--explore",),
+    "explore",
+    "flag",
+    "Drive the app as a user would: rerun every page, click every button, flip every "
+    "checkbox and toggle, choose every option, send one chat message.",
+)
+MAX_RUNS = Opt(
+    ("--max-runs",), "max_runs", "int", "At most this many script runs in all.", metavar="N"
+)
+SECRETS = Opt(
+    ("--secrets",),
+    "secrets",
+    "path",
+    "The secrets.toml to give the app (default: what Streamlit reads, the project's "
+    ".streamlit/secrets.toml and the global one).",
+    metavar="FILE",
+)
+QUERY = Opt(
+    ("--query",),
+    "query",
+    "text",
+    "A query parameter (repeatable).",
+    metavar="KEY=VALUE",
+    repeat=True,
+)
+STATE = Opt(
+    ("--state",),
+    "state",
+    "text",
+    "Seed Session State before the first run (repeatable); VALUE is JSON when it parses as "
+    "JSON (true, 3, [1]), else a string.",
+    metavar="KEY=VALUE",
+    repeat=True,
+)
+ALLOW_APP_ERRORS = Opt(
+    ("--allow-app-errors",),
+    "allow_app_errors",
+    "flag",
+    "Exit 0, not 4, when every value pickles but the app raised or timed out.",
 )
 
 COMMON = (PROJECT_DIR, SCRIPT, NO_ENV, FLAG, JSON, QUIET)
@@ -300,14 +373,31 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "audit",
         "Run an app with enforcement on and list every Session State value that cannot be pickled.",
-        "Runs the app once (AppTest, enforcement on) and lists key, type and reason for each. "
-        "Unlike Streamlit's own check it lists all of them, and also those set before "
-        "st.stop(). Values that appear only after user interaction are not seen. Exit 1 when "
-        "there is one.\n\n"
-        "Example: stconfig audit app.py --json",
-        "probe_commands:run_audit_command",
-        args=(Arg("app", "APP.py", "The app's main script.", kind="path"),),
-        options=(PYTHON, TIMEOUT, JSON, PROJECT_DIR, QUIET),
+        "Runs the app as `streamlit run MAIN.py` serves it (AppTest, enforcement on, every page, "
+        "the main script's directory on sys.path) and lists each value that does not pickle: "
+        "where it was stored, the path to the culprit inside it, the page and interaction, and "
+        "a hint. Widget values and Streamlit's own state are checked, as Streamlit's own check "
+        "does; unlike it, every failing key, also after st.stop() and the app's exception.\n\n"
+        "Exit 0 when every run finished and every value pickles, 1 when a value does not "
+        "pickle, 4 when the app did not run to its end and nothing failed before. With several "
+        "--python, one audit each, and the worst exit code (1, then 4, then 0).\n\n"
+        "Example: stconfig audit Home.py --explore --secrets ci-secrets.toml",
+        "audit_command:run_audit_command",
+        args=(Arg("app", "MAIN.py", "The app's main script.", kind="path"),),
+        options=(
+            PAGE,
+            EXPLORE,
+            MAX_RUNS,
+            SECRETS,
+            QUERY,
+            STATE,
+            ALLOW_APP_ERRORS,
+            PYTHONS,
+            RUN_TIMEOUT,
+            JSON,
+            PROJECT_DIR,
+            QUIET,
+        ),
     ),
     Command(
         "options",

@@ -10,7 +10,8 @@ polls `/_stcore/health`, connects to `/_stcore/stream`, asks for one script run 
 `ForwardMsg`s up to `script_finished`. The server shares this process's group, so whoever started
 the driver in a new session stops both with one signal. Output:
 {"status": "ok" | "exited" | "timeout" | "error", "phase", "message", "exceptions": [type...],
-"finished": bool, "log": last server lines}.
+"exception_messages": [message...] (in the same order), "finished": bool, "log": last server
+lines}.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class _Reader:
 
         self._forward_msg = ForwardMsg
         self.exceptions: list[str] = []
+        self.exception_messages: list[str] = []
 
     def feed(self, data: bytes) -> bool:
         message = self._forward_msg()
@@ -80,6 +82,7 @@ class _Reader:
             element = message.delta.new_element
             if element.WhichOneof("type") == "exception":
                 self.exceptions.append(element.exception.type)
+                self.exception_messages.append(element.exception.message)
         return kind == "script_finished"
 
 
@@ -178,6 +181,7 @@ def _drive(args: argparse.Namespace) -> dict[str, Any]:
         if log is not subprocess.DEVNULL:
             log.close()  # type: ignore[union-attr]
     result["exceptions"] = reader.exceptions if reader else []
+    result["exception_messages"] = reader.exception_messages if reader else []
     if result["status"] != "ok":
         result["log"] = _log_tail(args.log)
     return result

@@ -8,8 +8,9 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,10 @@ def run_in_group(
     env: Mapping[str, str],
     timeout: float,
     timeout_error: str,
+    on_stderr_line: Callable[[str], None] | None = None,
 ) -> Finished:
     """Run `argv` as the leader of a new session; raise ProbeError(timeout_error) when it
-    outlives `timeout`.
+    outlives `timeout`. `on_stderr_line` sees each line of the helper's stderr as it comes.
 
     Whatever the helper started (a Streamlit server) is in the same group and dies with it.
     """
@@ -54,13 +56,53 @@ def run_in_group(
         )
     except OSError as error:
         raise ProbeError(f"cannot start {argv[0]}: {error.strerror or error}") from error
+    # Wait for the helper, not for the end of its output: a process the app started may hold the
+    # pipes open long after the helper is done. Stopping the group then ends it.
+    pipes = _Pipes(process, on_stderr_line)
     try:
-        stdout, stderr = process.communicate(timeout=timeout)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         raise ProbeError(timeout_error) from None
     finally:
         _stop_group(process)
+        stdout, stderr = pipes.finish()
     return Finished(process.returncode, stdout, stderr)
+
+
+class _Pipes:
+    """Reads the process's stdout and stderr in threads; stderr line by line, for `on_line`."""
+
+    def __init__(
+        self, process: subprocess.Popen[str], on_line: Callable[[str], None] | None
+    ) -> None:
+        assert process.stdout is not None and process.stderr is not None
+        self._out, self._err = process.stdout, process.stderr
+        self._stdout: list[str] = []
+        self._stderr: list[str] = []
+        self._on_line = on_line
+        self._threads = [
+            threading.Thread(target=self._read_out, daemon=True),
+            threading.Thread(target=self._read_err, daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _read_out(self) -> None:
+        self._stdout.append(self._out.read())
+
+    def _read_err(self) -> None:
+        for line in self._err:
+            self._stderr.append(line)
+            if self._on_line is not None:
+                self._on_line(line.rstrip("\n"))
+
+    def finish(self) -> tuple[str, str]:
+        """(stdout, stderr), once the process group is gone."""
+        for thread in self._threads:
+            thread.join(timeout=_GRACE_SECONDS)
+        self._out.close()
+        self._err.close()
+        return "".join(self._stdout), "".join(self._stderr)
 
 
 def _stop_group(process: subprocess.Popen[str]) -> None:
@@ -73,13 +115,10 @@ def _stop_group(process: subprocess.Popen[str]) -> None:
         _signal_group(group, signal.SIGKILL)
     if process.returncode is None:
         try:
-            process.communicate(timeout=_GRACE_SECONDS)  # drains the pipes and reaps
+            process.wait(timeout=_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    for pipe in (process.stdout, process.stderr):
-        if pipe is not None:
-            pipe.close()
 
 
 def _signal_group(group: int, sig: signal.Signals) -> bool:

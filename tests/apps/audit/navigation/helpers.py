@@ -1,0 +1,3 @@
+import threading
+
+LOCK = threading.Lock()

@@ -1,0 +1,4 @@
+import helpers
+import streamlit as st
+
+st.session_state["reports_lock"] = helpers.LOCK
