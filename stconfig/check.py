@@ -27,15 +27,21 @@ from stconfig.layers import (
 )
 from stconfig.locate import file_layer_paths, parent_with_config_dir
 from stconfig.model import Position, Value
-from stconfig.problems import BOM_HINT, NOT_UTF8_HINT, Code, not_boolean, parent_config, toml_kind
-from stconfig.tomlscan import SYNTAX_POSITION, KeyPath
+from stconfig.problems import (
+    BOM_HINT,
+    NO_SUCH_FILE,
+    NOT_UTF8_HINT,
+    Code,
+    not_boolean,
+    parent_config,
+    toml_kind,
+)
+from stconfig.tomlscan import KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
 Severity = Literal["error", "warning"]
 
 _SYNTAX_HINTS = (
-    ("Cannot overwrite a value", "each key may appear once: delete or merge the repeated one"),
-    ("Cannot declare", "each table may appear once: merge the repeated [table] into the first"),
     ("Invalid value", 'quote strings (base = "dark"); write booleans as true/false in lower case'),
     ("Unterminated string", "close the string with the quote it opened with"),
 )
@@ -106,7 +112,7 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
     findings: list[Finding] = []
 
     def problem(error: FileProblem, code: Code, hint: str) -> None:
-        message = SYNTAX_POSITION.sub("", str(error))
+        message = str(error)
         position = Position(path, error.position.line, error.position.column)
         findings.append(Finding("error", code, message, hint, position))
 
@@ -132,8 +138,11 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
             (hint for start, hint in _SYNTAX_HINTS if f"error: {start}" in reason),
             "fix the TOML syntax there (https://toml.io)",
         )
-        duplicate = "Cannot overwrite" in reason or "Cannot declare" in reason
-        problem(error, Code.DUPLICATE_KEY if duplicate else Code.TOML_SYNTAX, hint)
+        if error.code is Code.DUPLICATE_KEY:
+            hint = (
+                "each key and table may appear once: delete the repeat, or merge it into the first"
+            )
+        problem(error, error.code, hint)
         return findings
 
     positions = key_positions(text)
@@ -317,7 +326,7 @@ def check_env(catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
 def read_config_bytes(path: Path) -> bytes:
     """A file named on the command line: its bytes, or ConfigFileError (exit 3)."""
     if not path.exists():
-        raise ConfigFileError(path, "no such file")
+        raise ConfigFileError(path, NO_SUCH_FILE)
     if path.is_dir():
         raise ConfigFileError(path, "is a directory, not a config file")
     try:

@@ -164,11 +164,12 @@ def parse_toml(text: str, catalog: Catalog) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        _, line, column = syntax_error_place(error, text)
+        reason, line, column = syntax_error_place(error, text)
         consequence = _CONSEQUENCE["fatal" if catalog.broken_file_fatal else "skipped"]
+        repeat = str(error).startswith(("Cannot overwrite a value", "Cannot declare"))
         raise FileProblem(
-            f"{syntax(str(error))}: {consequence}",
-            code=Code.TOML_SYNTAX,
+            f"{syntax(reason)}: {consequence}",
+            code=Code.DUPLICATE_KEY if repeat else Code.TOML_SYNTAX,
             position=Position(None, line, column),
         ) from None
 
@@ -186,6 +187,7 @@ def _bom_glued_to_key(data: bytes, catalog: Catalog) -> bool:
 
 def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str, str]) -> Layer:
     layer = Layer(scope=scope, path=path)
+    text = ""
     try:
         if not path.exists():
             return layer
@@ -202,9 +204,14 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
         entries = list(walk_sections(parsed, catalog))
     except FileProblem as problem:
         layer.error = str(problem)
+        line, column = problem.position.line, problem.position.column
+        if problem.key_path is not None:
+            line, column = key_positions(text).get(problem.key_path, (None, None))
+        layer.error_position = Position(path, line, column)
         return layer
     except OSError as error:
         layer.error = f"cannot be read: {error.strerror or error}"
+        layer.error_position = Position(path)
         return layer
 
     lines = key_lines(text)

@@ -115,6 +115,7 @@ class Layer:
     path: Path | None = None  # files only
     exists: bool = False
     error: str | None = None  # why Streamlit would skip (or refuse) this layer
+    error_position: Position | None = None  # where in the file, as far as it is known
     settings: dict[str, Setting] = field(default_factory=dict)  # known option keys
     unknown: dict[str, Setting] = field(default_factory=dict)  # keys not in the catalog
 
@@ -124,6 +125,9 @@ class Layer:
             data["path"] = str(self.path)
             data["exists"] = self.exists
         data["error"] = self.error
+        if self.scope.is_file:
+            position = self.error_position or Position()
+            data["error_line"], data["error_column"] = position.line, position.column
         return data
 
 

@@ -41,6 +41,14 @@ def not_utf8(byte: int) -> str:
     return f"not valid UTF-8 (byte 0x{byte:02x})"
 
 
+NO_SUCH_FILE = "no such file"
+
+
+def duplicate(key: str, first_line: int) -> str:
+    """A key or table that a document defines twice (TOML forbids it)."""
+    return f"{key} is defined twice (first on line {first_line})"
+
+
 def syntax(reason: str) -> str:
     return f"TOML syntax error: {reason}"
 

@@ -111,7 +111,12 @@ def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> li
     for layer in layers:
         where = f"{layer.scope.value} {layer.path}" if layer.path else layer.scope.value
         if layer.error:
-            warnings.append(f"{where}: {layer.error}")
+            place = (
+                f"{layer.scope.value} {layer.error_position.text()}"
+                if layer.error_position
+                else where
+            )
+            warnings.append(f"{place}: {layer.error}")
         if layer.unknown:
             count = len(layer.unknown)
             warnings.append(

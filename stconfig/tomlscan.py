@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from stconfig.problems import duplicate
+
 KeyPath = tuple[str, ...]
 LineKind = Literal["blank", "comment", "header", "entry"]
 
@@ -58,8 +60,9 @@ def decode_utf8(data: bytes) -> str:
 def syntax_error_place(
     error: tomllib.TOMLDecodeError, text: str
 ) -> tuple[str, int | None, int | None]:
-    """tomllib's reason without the position it appends, and that position's 1-based line and
-    column ("at end of document": just past the document's last character)."""
+    """tomllib's reason without the position it appends (a repeated key or table named, with
+    where it was first defined), and that position's 1-based line and column ("at end of
+    document": just past the document's last character)."""
     message = str(error)
     found = _FINAL_POSITION.search(message)
     if found is None:
@@ -68,7 +71,33 @@ def syntax_error_place(
         line, column = text.count("\n") + 1, len(text) - text.rfind("\n")
     else:
         line, column = int(found[1]), int(found[2])
-    return message[: found.start()], line, column
+    reason = message[: found.start()]
+    if reason.startswith(("Cannot overwrite a value", "Cannot declare")):
+        repeated = _repeated_at(text, line)
+        if repeated is not None:
+            reason = duplicate(*repeated)
+    return reason, line, column
+
+
+def _repeated_at(text: str, line: int) -> tuple[str, int] | None:
+    """The key or table defined again on `line`, and the line it was first defined on.
+
+    The scanner reads the statements of a document that tomllib refused for a repeat alone."""
+    try:
+        scanner = Scanner(text).scan()
+    except ScanError:
+        return None
+    starts = [(ln.start + len(ln.indent), ln.header) for ln in scanner.lines if ln.header]
+    starts += [(entry.start, entry.path) for entry, _ in scanner.entries()]
+    first: dict[KeyPath, int] = {}
+    for start, path in sorted(starts, key=lambda item: item[0]):
+        at = text.count("\n", 0, start) + 1
+        if path in first and at == line:
+            from stconfig import tomlrender  # a repeat is rare; it pays for tomlkit
+
+            return tomlrender.key(path), first[path]
+        first.setdefault(path, at)
+    return None
 
 
 class ScanError(Exception):

@@ -447,3 +447,20 @@ def test_a_catalog_that_cannot_be_read_is_said(
     assert result.exit_code == 0
     assert "stconfig: warning: cannot read the options of Streamlit 1.2.3 (" in result.stderr
     assert "using the catalog shipped for 1.67.0" in result.stderr
+
+
+def test_a_broken_file_is_named_file_line_column_everywhere(project: Path) -> None:
+    path = write_config(project, "[runner]\nmagicEnabled = true\nmagicEnabled = false\n")
+    result = run("show", "--json")
+    message = "TOML syntax error: runner.magicEnabled is defined twice (first on line 2)"
+    assert f"stconfig: warning: project {path}:3:21: {message}" in result.stderr
+    layer = json.loads(result.stdout)["layers"][1]
+    assert (layer["error_line"], layer["error_column"]) == (3, 21)
+    assert layer["error"].startswith(message)
+    checked = run("check", "--json")
+    (finding,) = json.loads(checked.stdout)["findings"]
+    assert (finding["code"], finding["line"], finding["column"]) == ("duplicate-key", 3, 21)
+    assert finding["message"].startswith(message)
+    refused = run("set", "server.port", "1")
+    assert refused.exit_code == 3
+    assert f"stconfig: error: {path}:3:21: {message}" in refused.stderr
