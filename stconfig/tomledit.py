@@ -165,7 +165,7 @@ def set_in_text(
                 where, f"{'.'.join(parts)} is defined in a way stconfig cannot edit"
             )
         line = _line_number(text, entry.start)
-        if _same(old, value):
+        if same_value(old, value):
             return EditResult(text, line, old, changed=False)
         new_text = (
             text[: entry.value_start]
@@ -381,7 +381,7 @@ def _verify(new_text: str, expected: list[dict[str, Any]], where: Path, parts: K
         result = tomllib.loads(new_text)
     except tomllib.TOMLDecodeError:
         result = None
-    if result is None or not any(_same(result, form) for form in expected):
+    if result is None or not any(same_value(result, form) for form in expected):
         raise ConfigFileError(
             where,
             f"stconfig cannot change {'.'.join(parts)} in this file without risking other data",
@@ -389,14 +389,14 @@ def _verify(new_text: str, expected: list[dict[str, Any]], where: Path, parts: K
         )
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
     """Equal values of equal types: 1, 1.0 and true are three different TOML values."""
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
     if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return bool(a == b)

@@ -13,7 +13,7 @@ from stconfig import durable, tomledit
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import NotSetError, UnknownKeyError
 from stconfig.locate import Target, TargetChoice, display_path
-from stconfig.model import PRECEDENCE, Scope, Source, Value
+from stconfig.model import PRECEDENCE, Scope, Setting, Value
 from stconfig.problems import no_script_config
 from stconfig.redact import shown
 from stconfig.resolve import Context, resolve
@@ -34,8 +34,18 @@ class WriteOutcome:
     written: bool  # the file was written (never with --dry-run)
     sensitive: bool
     diff: str  # with --dry-run, the unified diff of the change; otherwise ""
-    overridden_by: tuple[Source, ...]  # higher layers that still decide the effective value
+    overridden_by: tuple[Setting, ...]  # higher layers that set it too, highest first
     warnings: tuple[str, ...]
+
+    @property
+    def still_wins(self) -> Setting | None:
+        """The higher layer whose value Streamlit uses instead, when it is another value."""
+        if not self.overridden_by:
+            return None
+        winner = self.overridden_by[0]
+        if self.action == "set" and tomledit.same_value(winner.value, self.new):
+            return None
+        return winner
 
     def to_json(self) -> dict[str, Any]:
         def visible(value: Value) -> Any:
@@ -51,7 +61,10 @@ class WriteOutcome:
             "new": visible(self.new),
             "changed": self.changed,
             "written": self.written,
-            "overridden_by": [source.to_json() for source in self.overridden_by],
+            "overridden_by": [
+                {**setting.source.to_json(), "value": visible(setting.value)}
+                for setting in self.overridden_by
+            ],
         }
 
 
@@ -184,19 +197,23 @@ def _guess_value(texts: Sequence[str]) -> Value:
     return values[0] if len(values) == 1 else values
 
 
-def _overriding(context: Context, catalog: Catalog, key: str, target: Target) -> tuple[Source, ...]:
-    """Layers above the target that set the key, highest first: they still win."""
+def _overriding(
+    context: Context, catalog: Catalog, key: str, target: Target
+) -> tuple[Setting, ...]:
+    """Layers above the target that set the key, highest first: the first one wins."""
     if target.scope not in PRECEDENCE:
         return ()
     rank = PRECEDENCE.index(target.scope)
     resolved = resolve(context, catalog).options[key]
-    sources = [resolved.source] + [setting.source for setting in resolved.overridden]
+    if resolved.is_default:
+        return ()
+    settings = [Setting(key, resolved.value, resolved.source), *resolved.overridden]
     return tuple(
-        source
-        for source in sources
-        if source.scope in PRECEDENCE
-        and PRECEDENCE.index(source.scope) > rank
-        and source.path != target.path
+        setting
+        for setting in settings
+        if setting.source.scope in PRECEDENCE
+        and PRECEDENCE.index(setting.source.scope) > rank
+        and setting.source.path != target.path
     )
 
 

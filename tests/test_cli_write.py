@@ -183,6 +183,30 @@ def test_warns_when_a_higher_layer_still_wins(home: Path, project: Path) -> None
     assert "overrides" not in run("set", KEY, "true", "--no-env").stderr
 
 
+def test_no_override_warning_when_the_winner_holds_the_same_value(project: Path) -> None:
+    env = {"STREAMLIT_SERVER_PORT": "9000"}
+    same = run("set", "server.port", "9000", "--json", env=env)
+    assert same.exit_code == 0, same.output
+    assert "overrides" not in same.stderr
+    # JSON still lists the higher layer, with its value.
+    assert json.loads(same.stdout)["overridden_by"] == [
+        {"scope": "env", "name": "STREAMLIT_SERVER_PORT", "value": 9000}
+    ]
+    other = run("set", "server.port", "9001", env=env)
+    assert (
+        "warning: env STREAMLIT_SERVER_PORT still overrides server.port: Streamlit uses 9000"
+        in (other.stderr)
+    )
+
+
+def test_override_warning_hides_a_secret(project: Path) -> None:
+    env = {"STREAMLIT_SERVER_COOKIE_SECRET": "from-the-env"}
+    result = run("set", "server.cookieSecret", "in-the-file", env=env)
+    assert result.exit_code == 0, result.output
+    assert "still overrides server.cookieSecret: Streamlit uses <hidden>" in result.stderr
+    assert "from-the-env" not in result.output and "in-the-file" not in result.output
+
+
 @pytest.mark.parametrize(
     ("data", "where"),
     [

@@ -56,8 +56,12 @@ def _report(outcome: WriteOutcome, options: Options) -> int:
         messages.note(f"{where} {outcome.key}: {old} -> {new} (dry run: nothing written)")
     else:
         messages.note(f"{where} {outcome.key}: {old} -> {new}")
-    for source in outcome.overridden_by:
-        messages.warn(f"{source.describe()} still overrides {outcome.key}")
+    winner = outcome.still_wins
+    if winner is not None:
+        messages.warn(
+            f"{winner.source.describe()} still overrides {outcome.key}: Streamlit uses "
+            f"{_shown(outcome, winner.value)}"
+        )
     return ExitCode.OK
 
 
