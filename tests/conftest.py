@@ -1,16 +1,66 @@
-"""Shared fixtures: each test gets its own HOME and working directory, and no STREAMLIT_* env."""
+"""Shared fixtures: each test gets its own HOME and working directory, and no STREAMLIT_* env.
+
+Inputs a test needs from the machine (../shared, a shell, jq) are `missing()` when absent: a
+failure under CI, where .ci/run provides every one of them, and a skip elsewhere, summed up in one
+line at the end of the run.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 from streamlit_venvs import ST140_VERSION, streamlit_python
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def missing(reason: str) -> NoReturn:
+    """An input this test needs is not on this machine: fail under CI, skip elsewhere."""
+    if IN_CI:
+        pytest.fail(f"CI must provide it: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _shared_missing(name: str) -> str:
+    return f"../shared/{name} not present: it lives beside the repository checkout"
+
+
+def shared_files(name: str) -> list[Path]:
+    """Every `.toml` file under ../shared/NAME (none when it is not there)."""
+    root = SHARED / name
+    return sorted(root.rglob("*.toml")) if root.is_dir() else []
+
+
+def params_or_missing(values: Sequence[Any], name: str) -> list[Any]:
+    """Parameters for a test over ../shared/NAME: the values, or when there are none one
+    placeholder that is `missing()`, so that no parametrized test silently vanishes."""
+    if values:
+        return list(values)
+    return [pytest.param(None, marks=pytest.mark.missing(_shared_missing(name)), id="missing")]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("missing")
+    if marker is not None:
+        missing(marker.args[0])
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    reasons = Counter(
+        str(report.longrepr[2]).removeprefix("Skipped: ")
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple)
+    )
+    if reasons:
+        said = "; ".join(f"{reason} ({count})" for reason, count in reasons.most_common())
+        terminalreporter.write_line(f"stconfig tests skipped {sum(reasons.values())}: {said}")
 
 
 @pytest.fixture(autouse=True)
@@ -48,10 +98,10 @@ def write_config(directory: Path, text: str) -> Path:
 
 
 def shared_dir(name: str) -> Path:
-    """`../shared/<name>`, or skip the test with the reason when it is not there."""
+    """`../shared/<name>`, or `missing()` when it is not there."""
     path = SHARED / name
     if not path.is_dir():
-        pytest.skip(f"../shared/{name} not present: it lives beside the repository checkout")
+        missing(_shared_missing(name))
     return path
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 import pytest
 import typer.main
-from conftest import REPO
+from conftest import REPO, missing
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
@@ -138,7 +138,7 @@ def test_completion_protocol_in_a_subprocess(tmp_path: Path) -> None:
 def _require(shell: str) -> str:
     path = shutil.which(shell)
     if path is None:
-        pytest.skip(f"{shell} is not installed (apt-get install -y {shell}; .ci/run does)")
+        missing(f"{shell} is not installed (apt-get install -y {shell}; .ci/run does)")
     return path
 
 

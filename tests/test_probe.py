@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write_config
+from conftest import missing, write_config
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
@@ -62,7 +62,7 @@ def probe_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def processes_mentioning(text: str) -> list[str]:
     if not Path("/proc").is_dir():
-        pytest.skip("no /proc to look for surviving processes in")
+        missing("no /proc to look for surviving processes in")
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():

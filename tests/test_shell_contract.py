@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from conftest import REPO, write_config
+from conftest import REPO, missing, write_config
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
@@ -110,7 +110,7 @@ def _readme_blocks(section: str, language: str) -> list[str]:
 
 def _bash(script: str, project: Path) -> subprocess.CompletedProcess[str]:
     if shutil.which("jq") is None:
-        pytest.skip("jq is not installed (apt-get install -y jq; .ci/run does)")
+        missing("jq is not installed (apt-get install -y jq; .ci/run does)")
     return subprocess.run(
         ["bash", "-c", "set -euo pipefail\n" + script],
         env=_env(NO_COLOR="1"),

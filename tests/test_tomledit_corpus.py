@@ -15,18 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHARED, shared_dir
+from conftest import SHARED, params_or_missing, shared_dir, shared_files
 
 from stconfig.durable import edit_file
 from stconfig.errors import ConfigFileError
 from stconfig.tomledit import decode, parse_strict, set_in_text, unset_in_text
 
 NEW_KEY = ("runner", "enforceSerializableSessionState")
-
-
-def _files(*parts: str) -> list[Path]:
-    root = SHARED.joinpath(*parts)
-    return sorted(root.rglob("*.toml")) if root.is_dir() else []
 
 
 def _readable(raw: bytes) -> dict[str, Any] | None:
@@ -195,11 +190,15 @@ def _line_changes(before: str, after: str) -> list[tuple[str, int, int, int, int
     return [op for op in matcher.get_opcodes() if op[0] != "equal"]
 
 
-CORPUS = _files("corpus")
-SUITE = _files("toml-test")
+CORPUS = shared_files("corpus")
+SUITE = shared_files("toml-test")
 
 
-@pytest.mark.parametrize("path", CORPUS + SUITE, ids=lambda p: str(p.relative_to(SHARED)))
+def _id(path: Path) -> str:
+    return str(path.relative_to(SHARED))
+
+
+@pytest.mark.parametrize("path", params_or_missing(CORPUS + SUITE, "corpus"), ids=_id)
 def test_document(path: Path, tmp_path: Path) -> None:
     raw = path.read_bytes()
     data = _readable(raw)
@@ -272,7 +271,7 @@ def _only_an_empty_header_went(before: str, after: str) -> bool:
 VALID = [path for path in CORPUS + SUITE if _readable(path.read_bytes()) is not None]
 
 
-@pytest.mark.parametrize("path", VALID, ids=lambda p: str(p.relative_to(SHARED)))
+@pytest.mark.parametrize("path", params_or_missing(VALID, "corpus"), ids=_id)
 def test_every_table_and_value(path: Path) -> None:
     """A new key in every table, a new value for every value, every value unset."""
     text = path.read_text(encoding="utf-8")
