@@ -17,7 +17,6 @@ from pathlib import Path
 
 import click
 import pytest
-import typer.main
 from conftest import REPO, missing
 from typer.testing import CliRunner
 
@@ -35,10 +34,6 @@ KEY = "runner.enforceSerializableSessionState"
 COMPLETIONS = REPO / "completions"
 BIN = Path(sys.executable).parent  # where this interpreter's `stconfig` script is
 _ANSI = re.compile(rb"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-B]|[=>])")
-
-
-def _has_set() -> bool:
-    return "set" in typer.main.get_command(app).commands  # type: ignore[attr-defined]
 
 
 # --- the scripts ------------------------------------------------------------------------------
@@ -280,7 +275,6 @@ def test_fish_completes_commands_options_and_paths(home: Path, project: Path) ->
     assert _fish_complete(home, "stconfig check my_a") == ["my_app.py"]
 
 
-@pytest.mark.skipif(not _has_set(), reason="`stconfig set` is not registered yet")
 def test_values_complete_in_real_shells(home: Path) -> None:
     bash = _require("bash")
     setup = ["PS1='$ '", f"source {COMPLETIONS / 'stconfig.bash'}"]
