@@ -280,22 +280,18 @@ def test_no_streamlit_means_the_newest_shipped_catalog(latest: Catalog) -> None:
 
 
 def test_loading_shipped_data_imports_neither_streamlit_nor_platformdirs() -> None:
+    """The shipped catalog is a JSON read: no Streamlit, no cache lookup, no subprocess (its cost
+    is measured by benchmarks/run.py, not asserted here against a wall clock)."""
     code = (
-        "import sys, time\n"
+        "import sys\n"
         "from stconfig.catalog.store import load_catalog\n"
-        "start = time.perf_counter()\n"
         "load_catalog(None)\n"
-        "print(time.perf_counter() - start)\n"
-        "print('streamlit' in sys.modules, 'platformdirs' in sys.modules)\n"
+        "print([m in sys.modules for m in ('streamlit', 'platformdirs', 'subprocess')])\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    seconds, imported = result.stdout.splitlines()
-    assert imported == "False False"
-    # ~2 ms in practice; the bound only catches a catalog that starts a subprocess (~200 ms and
-    # more), with room for a loaded CI machine. benchmarks/run.py measures the real cost.
-    assert float(seconds) < 1.0
+    assert result.stdout.strip() == "[False, False, False]"
 
 
 def test_unshipped_version_is_introspected_then_cached(
