@@ -29,6 +29,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -332,6 +333,26 @@ KNOWN_CASES = {
         },
         env={"STREAMLIT_SERVER_COOKIE_SECRET": ""},
     ),
+    # The same key in every layer: the flag wins; each lower layer, removed in turn from the top,
+    # hands the win to the next (see test_precedence_every_layer_in_turn).
+    "same_key_in_every_layer": Scenario(
+        cwd_is_home=False,
+        script="subdir",
+        files={
+            "home": ConfigText(b"[server]\nport = 8601\n", {"server.port": 2}),
+            "project": ConfigText(b"[server]\nport = 8602\n", {"server.port": 2}),
+            "script": ConfigText(b"[server]\nport = 8603\n", {"server.port": 2}),
+        },
+        env={"STREAMLIT_SERVER_PORT": "8604", "STREAMLIT_RUN_SERVER_PORT": "8605"},
+        flags=(("server.port", "8606"),),
+    ),
+    # An empty explicit variable counts as unset: the STREAMLIT_RUN_ one is read, over the files.
+    "empty_explicit_env_then_run_prefixed": Scenario(
+        cwd_is_home=False,
+        script="none",
+        files={"project": ConfigText(b"[server]\nport = 8602\n", {"server.port": 2})},
+        env={"STREAMLIT_SERVER_PORT": "", "STREAMLIT_RUN_SERVER_PORT": "8605"},
+    ),
     # click keeps the last of repeated single-valued flags and never converts the others.
     "repeated_flag_last_wins": Scenario(
         cwd_is_home=False,
@@ -382,6 +403,37 @@ def test_known_case(
             check_agreement(scenario, layout, oracle, done)
     else:
         check_agreement(scenario, layout, oracle, done)
+
+
+def test_precedence_every_layer_in_turn(
+    streamlit_python: Path, stconfig_cache: Path, tmp_path: Path
+) -> None:
+    """The same key in every layer; taking the layers away from the top one by one, the next one
+    down wins, in Streamlit and in stconfig alike (flag, env, script file, project file, global
+    file, default)."""
+    full = KNOWN_CASES["same_key_in_every_layer"]
+    steps = [
+        full,
+        replace(full, flags=()),
+        replace(full, flags=(), env={}),
+        replace(
+            full, flags=(), env={}, files={k: v for k, v in full.files.items() if k != "script"}
+        ),
+        replace(full, flags=(), env={}, files={"home": full.files["home"]}),
+        replace(full, flags=(), env={}, files={}),
+    ]
+    winners = []
+    for index, scenario in enumerate(steps):
+        layout = materialize(scenario, tmp_path.resolve() / str(index))
+        oracle = run_oracle(streamlit_python, scenario, layout)
+        done = run_stconfig(streamlit_python, scenario, layout, stconfig_cache)
+        check_agreement(scenario, layout, oracle, done)
+        source = json.loads(done.stdout)["options"].get("server.port", {"source": {}})["source"]
+        winners.append(source.get("scope", "default"))
+    if streamlit_python == Path(sys.executable):
+        assert winners == ["flag", "env", "script", "project", "global", "default"]
+    else:  # 1.40 reads no script-level file
+        assert winners == ["flag", "env", "project", "project", "global", "default"]
 
 
 def test_defaults_agree(streamlit_python: Path, stconfig_cache: Path, tmp_path: Path) -> None:
