@@ -147,6 +147,14 @@ def test_env_var_names_split_camel_case(st167: Catalog) -> None:
     )
 
 
+def test_env_var_fallback_names_every_option_as_streamlit_does(st167: Catalog) -> None:
+    """Streamlits without `ConfigOption.env_var` get the name from introspect.py's own rule; it
+    must be the one Streamlit's property gives, for every option of 1.67."""
+    from stconfig.catalog.introspect import _snake_env_var
+
+    assert all(_snake_env_var(spec.key) == spec.env_var for spec in st167)
+
+
 def test_sensitive_and_computed_options(st167: Catalog) -> None:
     secret = st167.require("server.cookieSecret")
     assert secret.sensitive and secret.computed and secret.default is None

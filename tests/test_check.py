@@ -486,3 +486,51 @@ def test_any_bytes_give_findings_not_exceptions(data: bytes) -> None:
     for finding in check_bytes(data, Path("/p/config.toml"), load_catalog(None), {}):
         assert finding.severity in ("error", "warning")
         assert finding.message and finding.hint
+
+
+# Every TOML type against every option type: (option, TOML value) -> the finding `check` gives.
+# Streamlit declares string options without a stricter type (theme sizes take numbers too), so
+# they take any value; a list option given a scalar is a warning (Streamlit keeps the scalar).
+_TYPE_OPTIONS = {
+    "bool": "runner.magicEnabled",
+    "int": "server.port",
+    "float": "global.minCachedMessageSize",
+    "str": "server.baseUrlPath",
+    "list": "server.folderWatchList",
+}
+_TOML_VALUES = (
+    "true",
+    "1",
+    "1.5",
+    '"x"',
+    '"true"',
+    '"yes"',
+    '"8501"',
+    "[1]",
+    "{a = 1}",
+    "1979-05-27",
+)
+_ACCEPTS = {
+    "bool": {"true"},
+    "int": {"1"},
+    "float": {"1", "1.5"},
+    "str": set(_TOML_VALUES),
+    "list": {"[1]"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_TYPE_OPTIONS))
+@pytest.mark.parametrize("literal", _TOML_VALUES)
+def test_every_toml_type_for_every_option_type(kind: str, literal: str) -> None:
+    key = _TYPE_OPTIONS[kind]
+    section, name = key.split(".")
+    text = f"[{section}]\n{name} = {literal}\n"
+    found = [
+        (f.severity, f.code)
+        for f in check_bytes(text.encode(), Path("config.toml"), load_catalog(None), {})
+    ]
+    if literal in _ACCEPTS[kind]:
+        assert found == [], (key, literal)
+    else:
+        severity = "warning" if kind == "list" else "error"
+        assert found == [(severity, "wrong-type")], (key, literal)
