@@ -20,6 +20,7 @@ from conftest import SHARED, params_or_missing, shared_dir, shared_files
 from stconfig.durable import edit_file
 from stconfig.errors import ConfigFileError
 from stconfig.tomledit import decode, parse_strict, set_in_text, unset_in_text
+from stconfig.tomlscan import Scanner
 
 NEW_KEY = ("runner", "enforceSerializableSessionState")
 
@@ -143,6 +144,10 @@ def assert_edits_hold(text: str) -> int:
     if crlf:
         assert "\n" not in inserted.replace("\r\n", ""), "a new line without the file's CRLF"
     assert key[-1] in added.text.splitlines()[added.line - 1]
+    expected_line = expected_new_key_line(text, key)
+    if expected_line is not None:
+        assert added.line == expected_line, (added.line, expected_line)
+        assert added.text.splitlines()[expected_line - 1].lstrip().startswith(key[-1])
     undone = unset_in_text(added.text, key)
     operations += 1
     assert undone is not None
@@ -160,6 +165,7 @@ def assert_edits_hold(text: str) -> int:
         opcodes = _line_changes(text, changed.text)
         assert [tag for tag, *_ in opcodes] == ["replace"], opcodes
         assert same(changed.old_value, old)
+        assert_only_the_value_replaced(text, changed.text, path, old, new)
 
         removed = unset_in_text(text, path)
         operations += 1
@@ -169,6 +175,55 @@ def assert_edits_hold(text: str) -> int:
         tags = {tag for tag, *_ in _line_changes(text, removed.text)}
         assert tags in ({"delete"}, {"replace"}), tags  # whole lines, or inside an inline table
     return operations
+
+
+def _value_span(text: str, path: tuple[str, ...]) -> tuple[int, int]:
+    entry = next(e for e, _ in Scanner(text).scan().entries() if e.path == path)
+    return entry.value_start, entry.value_end
+
+
+def assert_only_the_value_replaced(
+    before: str, after: str, path: tuple[str, ...], old: Any, new: Any
+) -> None:
+    """`after` is `before` with the value's own text replaced, not one byte more or less: what
+    stands before and after the value (key, `=`, spacing, comment, the rest) is unchanged, and the
+    replaced texts read as the old and the new value."""
+    start, end = _value_span(before, path)
+    new_start, new_end = _value_span(after, path)
+    assert after[:new_start] == before[:start]
+    assert after[new_end:] == before[end:]
+    assert same(tomllib.loads("v = " + before[start:end])["v"], old)
+    assert same(tomllib.loads("v = " + after[new_start:new_end])["v"], new)
+
+
+def expected_new_key_line(text: str, key: tuple[str, ...]) -> int | None:
+    """Where SPEC.md puts a new key whose table has a `[header]` of its own: on the line right
+    under a commented-out line for it (`# name = ...`), else right after the table's last key line
+    (or its header); None for other documents."""
+    lines = Scanner(text).scan().lines
+    table, name = key[:-1], key[-1]
+    for index, line in enumerate(lines):
+        if line.kind != "header" or line.array or line.header != table:
+            continue
+        body = []
+        for following in lines[index + 1 :]:
+            if following.kind == "header":
+                break
+            body.append(following)
+        commented = re.compile(rf"#+\s*{re.escape(name)}\s*=")
+        anchor = next(
+            (
+                ln
+                for ln in body
+                if ln.kind == "comment" and commented.match(text, ln.start + len(ln.indent))
+            ),
+            None,
+        )
+        if anchor is None:
+            entries = [ln for ln in body if ln.kind == "entry"]
+            anchor = entries[-1] if entries else line
+        return text.count("\n", 0, anchor.body_end) + 2
+    return None
 
 
 def empty_header(text: str, section: str) -> bool:

@@ -95,6 +95,14 @@ def test_set_then_unset_the_option(text: str, value: object) -> None:
     assert not again.changed
 
 
+def _commented_out_line(text: str) -> int:
+    return next(
+        number
+        for number, line in enumerate(text.splitlines(), 1)
+        if line.startswith("#") and line.lstrip("# ").startswith(KEY[1])
+    )
+
+
 def _commented_out_in_runner(text: str) -> int | None:
     """The 1-based line of the first commented-out KEY line in a [runner] table's body."""
     in_runner = False
@@ -105,6 +113,39 @@ def _commented_out_in_runner(text: str) -> int | None:
         elif in_runner and stripped == f"# {KEY[1]} = false":
             return number
     return None
+
+
+@st.composite
+def runner_with_the_key_commented_out(draw: st.DrawFn) -> str:
+    """Documents as `streamlit config show` dumps make them: a [runner] table whose body holds a
+    commented-out `# enforceSerializableSessionState = ...` line among other lines, the key unset,
+    and maybe more tables after it."""
+    body = draw(st.lists(key_lines().filter(lambda line: KEY[1] not in line), max_size=5))
+    commented = draw(st.sampled_from(["# ", "#", "## "])) + KEY[1]
+    commented += draw(st.sampled_from([" = false", "=true", " = false  # default"]))
+    body.insert(draw(st.integers(0, len(body))), commented)
+    lines = ["[runner]", *body]
+    if draw(st.booleans()):
+        lines += ["", "[server]", "port = 8501"]
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(lines) + (newline if draw(st.booleans()) else "")
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        assume(False)
+    return text
+
+
+@settings(max_examples=100, deadline=None)
+@given(runner_with_the_key_commented_out())
+def test_a_new_key_goes_right_under_its_commented_out_line(text: str) -> None:
+    """Every example runs the branch (no luck needed): the new line is the one right under the
+    first commented-out line of the key, and the edit holds as on the corpus."""
+    commented = _commented_out_line(text)
+    result = set_in_text(text, KEY, True)
+    assert result.line == commented + 1
+    assert result.text.splitlines()[commented].lstrip().startswith(KEY[1])
+    assert_edits_hold(text)
 
 
 scalars = st.one_of(
