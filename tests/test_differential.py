@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -203,9 +204,12 @@ def check_agreement(
         data = json.loads(done.stdout)
         if oracle["status"] == "exit":
             # click refused an env value (a bad flag value makes stconfig fail above): a warning
-            # must name the variable.
-            named = [w for w in data["warnings"] for name in scenario.env if name in w]
-            assert named, "Streamlit refuses an env var, stconfig is silent" + context
+            # must name a variable of the option click names ("Invalid value for '--KEY'").
+            refused = re.search(r"Invalid value for '--([\w.]+)'", oracle["stderr"])
+            assert refused, "the oracle exited without click's message" + context
+            names = (OPTIONS[refused[1]][1], run_env_var(refused[1]))
+            named = [w for w in data["warnings"] for name in names if f"{name}=" in w]
+            assert named, f"Streamlit refuses {refused[1]}'s env var, stconfig is silent" + context
         else:
             # Loading raised on a file: that file's layer says why.
             flagged = [layer for layer in data["layers"] if layer["error"]]
@@ -352,6 +356,14 @@ KNOWN_CASES = {
         script="none",
         files={"project": ConfigText(b"[server]\nport = 8602\n", {"server.port": 2})},
         env={"STREAMLIT_SERVER_PORT": "", "STREAMLIT_RUN_SERVER_PORT": "8605"},
+    ),
+    # click refuses a bad env value (naming the explicit variable even when the STREAMLIT_RUN_ one
+    # held it): stconfig must warn about the variable it read.
+    "bad_run_prefixed_env_value": Scenario(
+        cwd_is_home=False,
+        script="none",
+        files={},
+        env={"STREAMLIT_RUN_SERVER_HEADLESS": "maybe"},
     ),
     # click keeps the last of repeated single-valued flags and never converts the others.
     "repeated_flag_last_wins": Scenario(
