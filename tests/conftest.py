@@ -8,13 +8,14 @@ line at the end of the run.
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from streamlit_venvs import ST140_VERSION, streamlit_python
+import streamlit_venvs
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -105,8 +106,17 @@ def shared_dir(name: str) -> Path:
     return path
 
 
+@pytest.fixture(params=["current", "1.40.0"])
+def streamlit_python(request: pytest.FixtureRequest) -> Path:
+    """Each Streamlit the tests prove against: this interpreter's (1.67) and 1.40.0."""
+    if request.param == "current":
+        return Path(sys.executable)
+    path: Path = request.getfixturevalue("streamlit_140_python")
+    return path
+
+
 @pytest.fixture(scope="session")
 def streamlit_140_python() -> Path:
     """The interpreter of a Streamlit 1.40.0 virtualenv (built once per machine and cached, or
     `$STCONFIG_TEST_ST140_PYTHON`)."""
-    return streamlit_python(ST140_VERSION)
+    return streamlit_venvs.streamlit_python(streamlit_venvs.ST140_VERSION)

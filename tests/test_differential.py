@@ -62,15 +62,6 @@ def stconfig_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("xdg-cache")
 
 
-@pytest.fixture(params=["current", "1.40.0"])
-def streamlit_python(request: pytest.FixtureRequest) -> Path:
-    """The interpreter whose Streamlit is the oracle (and the one stconfig must find)."""
-    if request.param == "current":
-        return Path(sys.executable)
-    path: Path = request.getfixturevalue("streamlit_140_python")
-    return path
-
-
 def _venv_root(python: Path) -> Path | None:
     root = python.parent.parent
     return root if (root / "pyvenv.cfg").is_file() else None
@@ -203,13 +194,18 @@ def check_agreement(
             return
         data = json.loads(done.stdout)
         if oracle["status"] == "exit":
-            # click refused an env value (a bad flag value makes stconfig fail above): a warning
-            # must name a variable of the option click names ("Invalid value for '--KEY'").
-            refused = re.search(r"Invalid value for '--([\w.]+)'", oracle["stderr"])
-            assert refused, "the oracle exited without click's message" + context
-            names = (OPTIONS[refused[1]][1], run_env_var(refused[1]))
-            named = [w for w in data["warnings"] for name in names if f"{name}=" in w]
-            assert named, f"Streamlit refuses {refused[1]}'s env var, stconfig is silent" + context
+            # An env value was refused (a bad flag value makes stconfig fail above), by click
+            # ("Invalid value for '--KEY'") or by Streamlit (a secret from the command line): a
+            # warning must name a variable of that option.
+            said = f"{oracle['stderr']}\n{oracle['error']}"
+            refused = re.search(
+                r"Invalid value for '--([\w.]+)'|Setting '([\w.]+)' option using the CLI", said
+            )
+            assert refused, "the oracle exited without saying which option" + context
+            key = refused[1] or refused[2]
+            names = (OPTIONS[key][1], run_env_var(key))
+            named = [w for w in data["warnings"] for name in names if re.search(rf"\b{name}\b", w)]
+            assert named, f"Streamlit refuses {key}'s env var, stconfig is silent" + context
         else:
             # Loading raised on a file: that file's layer says why.
             flagged = [layer for layer in data["layers"] if layer["error"]]
@@ -364,6 +360,13 @@ KNOWN_CASES = {
         script="none",
         files={},
         env={"STREAMLIT_RUN_SERVER_HEADLESS": "maybe"},
+    ),
+    # Streamlit itself refuses a secret from STREAMLIT_RUN_... (a flag to click) with exit 1.
+    "secret_from_run_prefixed_env": Scenario(
+        cwd_is_home=False,
+        script="none",
+        files={},
+        env={"STREAMLIT_RUN_SERVER_COOKIESECRET": "x"},
     ),
     # click keeps the last of repeated single-valued flags and never converts the others.
     "repeated_flag_last_wins": Scenario(

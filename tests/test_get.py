@@ -112,14 +112,6 @@ DERIVED = (
 )
 
 
-@pytest.fixture(params=["current", "1.40.0"])
-def streamlit_python(request: pytest.FixtureRequest) -> Path:
-    if request.param == "current":
-        return Path(sys.executable)
-    path: Path = request.getfixturevalue("streamlit_140_python")
-    return path
-
-
 def _get(python: Path, scenario: Scenario, layout: Layout, key: str) -> Any:
     """`stconfig get KEY` as the scenario's user runs it, against the Streamlit of `python`."""
     env = {**base_env(layout), **scenario.env, "XDG_CACHE_HOME": str(layout.home / "cache")}
