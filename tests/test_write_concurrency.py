@@ -39,7 +39,8 @@ def test_a_dozen_concurrent_sets_lose_no_update(project: Path) -> None:
     assert sorted(p.name for p in path.parent.iterdir()) == ["config.toml"]
 
 
-# A writer that rewrites a large file as fast as it can, so a kill lands mid-write often.
+# A writer that rewrites a large file as fast as it can, so a kill lands mid-write often. It says
+# when its first write is done, so the kill's moment does not depend on how loaded the machine is.
 _WRITER = """
 import sys
 from pathlib import Path
@@ -50,6 +51,8 @@ i = 0
 while True:
     i += 1
     edit_file(path, lambda text: set_in_text(text, ("server", "port"), i), timeout=30)
+    if i == 1:
+        print("wrote", flush=True)
 """
 
 
@@ -61,10 +64,15 @@ def test_writers_killed_at_random_moments_leave_a_whole_file(project: Path) -> N
     ports: set[int] = set()
     locked = 0
     for _ in range(20):
-        writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(path)])
-        time.sleep(0.15 + rng.random() * 0.25)  # past startup, into the write loop
+        writer = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        )
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == "wrote\n"
+        time.sleep(rng.random() * 0.2)  # somewhere in the write loop
         writer.send_signal(signal.SIGKILL)
         writer.wait()
+        writer.stdout.close()
         text = path.read_text()
         port = tomllib.loads(text)["server"]["port"]  # always parses
         assert text == f"[server]\n{filler}port = {port}\n"
