@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,19 @@ PROBE_JSON_KEYS = {
     "streamlit_source",
     "exception",
     "seconds",
+    "overridden",
+    "user_start_error",
 }
+# What the probe's own server always gets, whatever the user configured.
+OVERRIDDEN = [
+    "server.headless",
+    "server.port",
+    "server.address",
+    "browser.gatherUsageStats",
+    "server.fileWatcherType",
+    "client.showErrorDetails",
+]
+USER_START_FAILS = "`streamlit run` from here would fail before serving: "
 runner = CliRunner()
 
 
@@ -86,6 +99,13 @@ def assert_nothing_left(root: Path) -> None:
 
 
 # --- Scenarios against real Streamlit -------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @dataclass(frozen=True)
@@ -146,7 +166,7 @@ SCENARIOS = [
         "project",
         True,
         project_text=enforce("true")
-        + '[server]\nport = 1\nbaseUrlPath = "deep/path"\nheadless = false\n'
+        + f'[server]\nport = {free_port()}\naddress = "0.0.0.0"\nheadless = false\n'
         + '[client]\nshowErrorDetails = "none"\n',
     ),
 ]
@@ -183,6 +203,8 @@ def check_scenario(scenario: Scenario, python: Path, home: Path, project: Path) 
     )
     assert data["expected"] is enforced, "the read side predicts what Streamlit does"
     assert data["agrees"] is True
+    assert data["overridden"] == OVERRIDDEN
+    assert data["user_start_error"] is None
     if enforced:
         assert data["exception"] == "streamlit.errors.UnserializableSessionStateError"
     else:
@@ -272,8 +294,12 @@ def test_invalid_env_value_stops_streamlit_exit_4(project: Path, probe_tmp: Path
     env = {"STREAMLIT_RUNNER_ENFORCE_SERIALIZABLE_SESSION_STATE": "maybe"}
     result = runner.invoke(app, ["probe"], env=env)
     assert result.exit_code == ExitCode.PROBE, result.output
-    assert result.stderr.startswith("stconfig: error: the Streamlit server did not start")
-    assert "maybe" in result.stderr  # Streamlit's own complaint, as the hint
+    # Streamlit's own complaint; the probe's server, given the same environment, stopped too.
+    assert result.stderr.startswith(f"stconfig: error: {USER_START_FAILS}Invalid value for ")
+    assert "'maybe'" in result.stderr
+    assert "\nhint: the probe's own server failed too: the Streamlit server did not start" in (
+        result.stderr
+    )
     assert_nothing_left(probe_tmp)
 
 
@@ -427,8 +453,10 @@ def test_fatal_project_file_stops_streamlit_exit_4(project: Path) -> None:
     write_config(project, "foo = 1\n" + enforce("true"))
     result = runner.invoke(app, ["probe"])
     assert result.exit_code == ExitCode.PROBE
-    assert result.stderr.startswith("stconfig: error: the Streamlit server did not start")
-    assert "\nhint: streamlit said: " in result.stderr
+    assert result.stderr.startswith(f"stconfig: error: {USER_START_FAILS}")
+    assert "\nhint: the probe's own server failed too: the Streamlit server did not start" in (
+        result.stderr
+    )
 
 
 @pytest.mark.slow
@@ -446,7 +474,12 @@ def test_no_env_hides_streamlit_env_vars_from_the_server_too(project: Path) -> N
 @pytest.mark.slow
 def test_user_flags_cannot_move_the_probe_server(project: Path) -> None:
     code, data, stderr = probe(
-        "--flag", "server.port=1", "--flag", "server.headless=false", "--flag", f"{KEY}=true"
+        "--flag",
+        f"server.port={free_port()}",
+        "--flag",
+        "server.headless=false",
+        "--flag",
+        f"{KEY}=true",
     )
     assert code == 0, stderr
     assert (data["enforced"], data["streamlit_source"]) == (True, FROM_CLI)
