@@ -39,7 +39,8 @@ def _probe_lines(result: ProbeResult) -> list[str]:
         f"  [Streamlit {result.streamlit_version}]",
         f"  stconfig   {_value_text(prediction.value)} from {prediction.source.describe()}"
         f" -> {'enforced' if result.expected else 'not enforced'}: {verdict}",
-        f"  probe      {result.seconds:.2f} s with {result.python} ({result.found_via})",
+        f"  probe      {result.seconds:.2f} s with {result.python} ({result.found_via})"
+        f" via {result.url}",
         f"  overridden {', '.join(result.overridden)} (the probe's own server)",
     ]
 

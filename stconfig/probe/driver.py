@@ -16,7 +16,7 @@ shares this process's group, so whoever started the driver in a new session stop
 signal. Output:
 {"status": "ok" | "exited" | "timeout" | "error", "phase", "message", "exceptions": [type...],
 "exception_messages": [message...] (in the same order), "finished": bool, "user_start_error":
-str | null, "url": the WebSocket URL used, "log": last server lines}.
+str | null, "url": the WebSocket URL, named by the Host header sent, "log": last server lines}.
 """
 
 from __future__ import annotations
@@ -87,9 +87,11 @@ class _Network:
     base: str = ""  # server.baseUrlPath, as "/path" or ""
     host: str = ""  # the Host header to send, "" for the loopback address itself
 
-    def url(self, scheme: str, port: int, path: str) -> str:
+    def url(self, scheme: str, port: int, path: str, *, named: bool = False) -> str:
+        """The URL on the loopback address, or (`named`) with the Host the server is sent."""
         secure = "s" if self.tls else ""
-        return f"{scheme}{secure}://{_LOOPBACK}:{port}{self.base}{path}"
+        host = self.host if named and self.host else _LOOPBACK
+        return f"{scheme}{secure}://{host}:{port}{self.base}{path}"
 
     def host_header(self, port: int) -> dict[str, str]:
         return {"Host": f"{self.host}:{port}"} if self.host else {}
@@ -242,8 +244,7 @@ def _exchange_websockets(port: int, network: _Network, reader: _Reader, deadline
     from websockets.sync.client import connect
 
     # The URL names the Host to send; the socket goes to the loopback address whatever it says.
-    host = network.host or _LOOPBACK
-    url = f"ws{'s' if network.tls else ''}://{host}:{port}{network.base}/_stcore/stream"
+    url = network.url("ws", port, "/_stcore/stream", named=True)
     context = None
     if network.tls:
         context = ssl.create_default_context()
@@ -335,7 +336,7 @@ def _drive(args: argparse.Namespace) -> dict[str, Any]:
         reader = _Reader()
         _rerun_message()
         _wait_healthy(server, args.port, network, deadline)
-        result["url"] = network.url("ws", args.port, "/_stcore/stream")
+        result["url"] = network.url("ws", args.port, "/_stcore/stream", named=True)
         try:
             exchange(args.port, network, reader, deadline)
         except _Failure:

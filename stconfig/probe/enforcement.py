@@ -49,6 +49,7 @@ class ProbeResult:
     found_via: str
     warnings: tuple[str, ...] = ()  # the read side's, as `show` prints them
     overridden: tuple[str, ...] = ()  # the options the probe's own server was given
+    url: str | None = None  # the WebSocket URL, named by the Host header the server was sent
     # Why the user's own `streamlit run` here would fail before serving, when it would.
     user_start_error: str | None = None
 
@@ -72,6 +73,7 @@ class ProbeResult:
             "exception": self.exception,
             "seconds": round(self.seconds, 3),
             "overridden": list(self.overridden),
+            "url": self.url,
             "user_start_error": self.user_start_error,
         }
 
@@ -232,5 +234,6 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
         found_via=install.found_via,
         warnings=resolution.warnings,
         overridden=tuple(overrides),
+        url=report.get("url"),
         user_start_error=str(user_start_error) if user_start_error else None,
     )
