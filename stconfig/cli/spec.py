@@ -354,13 +354,19 @@ COMMANDS: tuple[Command, ...] = (
         "probe",
         "Ask the real Streamlit whether runner.enforceSerializableSessionState is in force.",
         "Starts the real `streamlit run` in the project's context and reports whether "
-        "enforcement is on, from where, and whether `show` agrees. The server runs headless on "
-        "127.0.0.1, from the project directory, with your environment and --flag arguments; "
-        "the probe app lives in a temporary directory (with a copy of the --script directory's "
-        "config file), so nothing is written into the project.\n\n"
-        "Example: stconfig probe --expect enforced",
+        "enforcement is on, from where, and whether `show` agrees. The server runs from the "
+        "project directory with your environment and --flag arguments, your TLS, "
+        "server.baseUrlPath and server.allowedHosts; the probe overrides only what it lists "
+        "(headless, a free port on 127.0.0.1, ...). The probe app lives in a temporary "
+        "directory (with a copy of the --script directory's config file), so nothing is "
+        "written into the project. Exit 4 when your own `streamlit run` would fail here. With "
+        "several --python, one probe each, in turn, and the worst exit code (4, then 1, then "
+        "0).\n\n"
+        "Example: stconfig probe --expect enforced --python .venv/bin/python",
         "probe_commands:run_probe_command",
         options=(EXPECT, PYTHONS, TIMEOUT, *COMMON),
+        # Its own start-up counts against the bare `streamlit run` it is measured by.
+        fast=True,
     ),
     Command(
         "audit",

@@ -85,13 +85,13 @@ def _free_port() -> int:
         return port
 
 
-def _overrides(port: int, resolution: Resolution) -> dict[str, str]:
-    """What the probe itself needs from the server: a headless start on a free loopback port that
+def server_settings(port: int) -> dict[str, str]:
+    """What the probe itself needs from any server: a headless start on a free loopback port that
     reports exception types. Flags outrank every config file and env var, so the user's settings
     cannot move the probe's server. None of these is the probed option; the user's TLS,
     server.baseUrlPath and server.allowedHosts stay (the driver reaches the server through them).
     """
-    overrides = {
+    return {
         "server.headless": "true",
         "server.port": str(port),
         "server.address": _LOOPBACK,
@@ -100,6 +100,11 @@ def _overrides(port: int, resolution: Resolution) -> dict[str, str]:
         # Keeps the exception's type in the ForwardMsg whatever the user hides from browsers.
         "client.showErrorDetails": "true",
     }
+
+
+def _overrides(port: int, resolution: Resolution) -> dict[str, str]:
+    """`server_settings`, and what this config needs on top for the probe's server to start."""
+    overrides = server_settings(port)
     options = resolution.options
     development = options.get("global.developmentMode")
     if (
