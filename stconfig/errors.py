@@ -83,3 +83,16 @@ class ProbeError(StconfigError):
     """The probe or audit could not run."""
 
     exit_code = ExitCode.PROBE
+
+
+class UserStartError(ProbeError):
+    """The user's own `streamlit run` would fail before serving, whatever the probe's did."""
+
+    def __init__(self, reason: str, *, probe_failure: str | None = None) -> None:
+        hint = f"the probe's own server failed too: {probe_failure}" if probe_failure else None
+        super().__init__(user_start_message(reason), hint=hint)
+        self.reason = reason
+
+
+def user_start_message(reason: str) -> str:
+    return f"`streamlit run` from here would fail before serving: {reason}"

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +27,7 @@ from stconfig.environment import version_tuple
 from stconfig.errors import ExitCode
 from stconfig.model import Position, Resolved, Scope, Source
 from stconfig.probe import ProbeResult
+from stconfig.probe.driver import allowed_host
 
 KEY = "runner.enforceSerializableSessionState"
 FROM_CLI = "command-line argument or environment variable"  # Streamlit's where_defined
@@ -36,13 +40,27 @@ PROBE_JSON_KEYS = {
     "streamlit_source",
     "exception",
     "seconds",
+    "overridden",
+    "url",
+    "user_start_error",
 }
+# What the probe's own server always gets, whatever the user configured.
+OVERRIDDEN = [
+    "server.headless",
+    "server.port",
+    "server.address",
+    "browser.gatherUsageStats",
+    "server.fileWatcherType",
+    "client.showErrorDetails",
+]
+USER_START_FAILS = "`streamlit run` from here would fail before serving: "
 runner = CliRunner()
 
 
-def probe(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any], str]:
+def probe(*args: str, env: dict[str, str] | None = None) -> tuple[int, Any, str]:
+    """Exit code, the JSON printed (a probe that could not run prints none: {}), stderr."""
     result = runner.invoke(app, ["probe", "--json", *args], env=env)
-    data = json.loads(result.stdout) if result.exit_code in (0, 1) and result.stdout else {}
+    data = json.loads(result.stdout) if result.stdout.strip() else {}
     return result.exit_code, data, result.stderr
 
 
@@ -86,6 +104,13 @@ def assert_nothing_left(root: Path) -> None:
 
 
 # --- Scenarios against real Streamlit -------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @dataclass(frozen=True)
@@ -146,7 +171,7 @@ SCENARIOS = [
         "project",
         True,
         project_text=enforce("true")
-        + '[server]\nport = 1\nbaseUrlPath = "deep/path"\nheadless = false\n'
+        + f'[server]\nport = {free_port()}\naddress = "0.0.0.0"\nheadless = false\n'
         + '[client]\nshowErrorDetails = "none"\n',
     ),
 ]
@@ -183,6 +208,8 @@ def check_scenario(scenario: Scenario, python: Path, home: Path, project: Path) 
     )
     assert data["expected"] is enforced, "the read side predicts what Streamlit does"
     assert data["agrees"] is True
+    assert data["overridden"] == OVERRIDDEN
+    assert data["user_start_error"] is None
     if enforced:
         assert data["exception"] == "streamlit.errors.UnserializableSessionStateError"
     else:
@@ -272,8 +299,12 @@ def test_invalid_env_value_stops_streamlit_exit_4(project: Path, probe_tmp: Path
     env = {"STREAMLIT_RUNNER_ENFORCE_SERIALIZABLE_SESSION_STATE": "maybe"}
     result = runner.invoke(app, ["probe"], env=env)
     assert result.exit_code == ExitCode.PROBE, result.output
-    assert result.stderr.startswith("stconfig: error: the Streamlit server did not start")
-    assert "maybe" in result.stderr  # Streamlit's own complaint, as the hint
+    # Streamlit's own complaint; the probe's server, given the same environment, stopped too.
+    assert result.stderr.startswith(f"stconfig: error: {USER_START_FAILS}Invalid value for ")
+    assert "'maybe'" in result.stderr
+    assert "\nhint: the probe's own server failed too: the Streamlit server did not start" in (
+        result.stderr
+    )
     assert_nothing_left(probe_tmp)
 
 
@@ -393,6 +424,9 @@ def test_expected_is_truthiness_as_streamlit_evaluates_it() -> None:
         "streamlit_source": "/p/.streamlit/config.toml",
         "exception": "streamlit.errors.UnserializableSessionStateError",
         "seconds": 1.235,
+        "overridden": [],
+        "url": None,
+        "user_start_error": None,
     }
     assert result_with(True, enforced=False).agrees is False
     assert result_with("", enforced=False).expected is False
@@ -427,8 +461,10 @@ def test_fatal_project_file_stops_streamlit_exit_4(project: Path) -> None:
     write_config(project, "foo = 1\n" + enforce("true"))
     result = runner.invoke(app, ["probe"])
     assert result.exit_code == ExitCode.PROBE
-    assert result.stderr.startswith("stconfig: error: the Streamlit server did not start")
-    assert "\nhint: streamlit said: " in result.stderr
+    assert result.stderr.startswith(f"stconfig: error: {USER_START_FAILS}")
+    assert "\nhint: the probe's own server failed too: the Streamlit server did not start" in (
+        result.stderr
+    )
 
 
 @pytest.mark.slow
@@ -446,7 +482,171 @@ def test_no_env_hides_streamlit_env_vars_from_the_server_too(project: Path) -> N
 @pytest.mark.slow
 def test_user_flags_cannot_move_the_probe_server(project: Path) -> None:
     code, data, stderr = probe(
-        "--flag", "server.port=1", "--flag", "server.headless=false", "--flag", f"{KEY}=true"
+        "--flag",
+        f"server.port={free_port()}",
+        "--flag",
+        "server.headless=false",
+        "--flag",
+        f"{KEY}=true",
     )
     assert code == 0, stderr
     assert (data["enforced"], data["streamlit_source"]) == (True, FROM_CLI)
+
+
+def test_allowed_host_follows_streamlits_rule() -> None:
+    assert allowed_host([]) == ""  # an empty list allows every Host
+    assert allowed_host(["myapp.example.com", "other"]) == "myapp.example.com"
+    assert allowed_host([" MyApp.Example.COM. "]) == "myapp.example.com"
+    assert allowed_host(["*.example.com"]) == "stconfig-probe.example.com"
+    assert allowed_host(["*"]) == "127.0.0.1"
+    assert allowed_host(["::1"]) == "[::1]"
+    assert allowed_host(["", "*bad", "a/b"]) is None
+
+
+# --- Production-style configs against real Streamlit ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tls_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate and its key, made by the openssl command."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        missing("no openssl command to make a self-signed certificate with")
+    where = tmp_path_factory.mktemp("tls")
+    cert, key = where / "cert.pem", where / "key.pem"
+    request = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+    subprocess.run(
+        [openssl, *request, "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def has_allowed_hosts(python: Path) -> bool:
+    return version_tuple(_version(python)) >= (1, 67)
+
+
+@pytest.mark.slow
+def test_production_networking_is_kept_and_reached(
+    streamlit_python: Path, project: Path, tls_pair: tuple[Path, Path]
+) -> None:
+    """TLS with the user's own certificate, server.baseUrlPath and (where Streamlit has it)
+    server.allowedHosts stay as configured; the probe reaches the server through them."""
+    cert, key = tls_pair
+    hosts = 'allowedHosts = ["myapp.example.com"]\n' if has_allowed_hosts(streamlit_python) else ""
+    server = f'[server]\nbaseUrlPath = "/deep/app/"\nsslCertFile = "{cert}"\nsslKeyFile = "{key}"\n'
+    write_config(project, enforce("true") + server + hosts)
+    code, data, stderr = probe("--python", str(streamlit_python))
+    assert code == 0, stderr
+    assert (data["enforced"], data["agrees"], data["user_start_error"]) == (True, True, None)
+    assert data["overridden"] == OVERRIDDEN
+    host = "myapp.example.com" if hosts else "127.0.0.1"
+    assert re.fullmatch(rf"wss://{re.escape(host)}:\d+/deep/app/_stcore/stream", data["url"])
+
+
+@pytest.mark.slow
+def test_allowed_hosts_nothing_usable_overrides_only_that_check(project: Path) -> None:
+    write_config(project, enforce("true") + '[server]\nallowedHosts = ["*bad"]\n')
+    code, data, stderr = probe()
+    assert code == 0, stderr
+    assert (data["enforced"], data["agrees"]) == (True, True)
+    assert data["overridden"] == [*OVERRIDDEN, "server.allowedHosts"]
+
+
+@pytest.mark.slow
+def test_env_var_that_breaks_the_users_start_exits_4_with_the_reason(
+    streamlit_python: Path, project: Path
+) -> None:
+    """The probe's own server starts (its --server.port outranks the variable), the user's does
+    not: a CI gate must not pass."""
+    write_config(project, enforce("true"))
+    env = {"STREAMLIT_SERVER_PORT": "abc"}
+    code, data, stderr = probe("--python", str(streamlit_python), "--expect", "enforced", env=env)
+    assert code == ExitCode.PROBE, stderr
+    assert (data["enforced"], data["agrees"]) == (True, True)
+    reason = data["user_start_error"]
+    assert "STREAMLIT_SERVER_PORT" in reason
+    assert "'abc' is not a valid integer" in reason
+    assert f"stconfig: error: {USER_START_FAILS}{reason}\n" in stderr
+
+
+@pytest.mark.slow
+def test_a_port_the_user_set_that_is_taken_exits_4(project: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        write_config(project, enforce("true") + f'[server]\nport = {port}\naddress = "127.0.0.1"\n')
+        code, data, stderr = probe()
+    assert code == ExitCode.PROBE, stderr
+    assert data["enforced"] is True
+    assert data["user_start_error"] == f"port {port} is not available: Address already in use"
+
+
+@pytest.mark.slow
+def test_development_mode_with_a_port_fails_the_users_start_too(project: Path) -> None:
+    """The probe's server runs without development mode (it refuses any server.port, and the
+    probe sets one); the user's start, which has both, fails: Streamlit's own words say why."""
+    config = enforce("true") + f"[global]\ndevelopmentMode = true\n[server]\nport = {free_port()}\n"
+    write_config(project, config)
+    code, data, stderr = probe()
+    assert code == ExitCode.PROBE, stderr
+    assert data["enforced"] is True
+    assert data["overridden"] == [*OVERRIDDEN, "global.developmentMode"]
+    assert KEY not in data["overridden"]
+    reason = "server.port does not work when global.developmentMode is true."
+    assert data["user_start_error"] == reason
+    assert stderr.endswith(
+        f"stconfig: error: {USER_START_FAILS}{reason}\n"
+        "hint: the probe forced its own server past this; fix it before you rely on the answer\n"
+    )
+
+
+@pytest.mark.slow
+def test_several_pythons_one_probe_each_expect_holds_for_all(
+    streamlit_140_python: Path, project: Path
+) -> None:
+    """1.67 reads the script-level file, 1.40 does not: --expect enforced holds for one only."""
+    write_config(project, enforce("false"))
+    write_config(project / "app", enforce("true"))
+    current = Path(sys.executable)
+    args = ["--python", str(current), "--python", str(streamlit_140_python)]
+    args += ["--script", str(project / "app" / "streamlit_app.py"), "--expect", "enforced"]
+    code, data, stderr = probe(*args)
+    assert code == ExitCode.NEGATIVE, stderr
+    assert [(d["python"], d["streamlit_version"], d["enforced"], d["agrees"]) for d in data] == [
+        (str(current), _version(current), True, True),
+        (str(streamlit_140_python), "1.40.0", False, True),
+    ]
+    assert all(set(d) == PROBE_JSON_KEYS | {"python"} for d in data)
+    # Each interpreter's messages are labelled with it.
+    assert f"stconfig: warning: {streamlit_140_python}: Streamlit 1.40.0 reads no script-level" in (
+        stderr
+    )
+    expected = f"stconfig: {streamlit_140_python}: expected enforced, but Streamlit does not "
+    assert stderr.endswith(expected + f"enforce {KEY}\n")
+
+    piped = runner.invoke(app, ["probe", *args[:-1], "not-enforced"])
+    assert piped.exit_code == ExitCode.NEGATIVE, piped.output
+    summary = [line.split("\t") for line in piped.stdout.splitlines() if "\t" in line]
+    assert [row[:3] + row[4:] for row in summary] == [
+        [_version(current), "yes", "yes", str(current)],
+        ["1.40.0", "no", "yes", str(streamlit_140_python)],
+    ]
+    assert f"== Streamlit 1.40.0 ({streamlit_140_python})" in piped.stdout
+
+
+@pytest.mark.slow
+def test_a_probe_that_disagrees(streamlit_140_python: Path, project: Path) -> None:
+    """A real disagreement: Streamlit 1.40's TOML library reads `runner . key` as a table named
+    "runner " (with the space), so it never sees the option; stconfig reads TOML as TOML does."""
+    write_config(project, "runner . enforceSerializableSessionState = true\n")
+    code, data, stderr = probe("--python", str(streamlit_140_python))
+    assert code == 0, stderr
+    assert (data["enforced"], data["expected"], data["agrees"]) == (False, True, False)
+    assert (data["streamlit_value"], data["streamlit_source"]) == (False, "<default>")
+    assert stderr == (
+        "stconfig: warning: stconfig's prediction disagrees with what Streamlit did: please "
+        "report this, with `stconfig show runner --layers --json`\n"
+    )

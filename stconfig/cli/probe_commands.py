@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from stconfig.cli.output import Messages, emit, emit_json
+from stconfig.cli.output import Messages, emit, emit_json, error_line
 from stconfig.cli.spec import Options
-from stconfig.errors import ExitCode, UsageError
+from stconfig.errors import ExitCode, ProbeError, UsageError, user_start_message
 from stconfig.model import Value
-from stconfig.probe import OPTION, ProbeResult, run_probe
+from stconfig.probe.enforcement import OPTION, ProbeResult, run_probe
 
 
 def _check_timeout(timeout: float) -> None:
@@ -35,29 +39,134 @@ def _probe_lines(result: ProbeResult) -> list[str]:
         f"  [Streamlit {result.streamlit_version}]",
         f"  stconfig   {_value_text(prediction.value)} from {prediction.source.describe()}"
         f" -> {'enforced' if result.expected else 'not enforced'}: {verdict}",
-        f"  probe      {result.seconds:.2f} s with {result.python} ({result.found_via})",
+        f"  probe      {result.seconds:.2f} s with {result.python} ({result.found_via})"
+        f" via {result.url}",
+        f"  overridden {', '.join(result.overridden)} (the probe's own server)",
     ]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One interpreter's probe: its result, or why it could not run."""
+
+    python: Path | None
+    result: ProbeResult | None = None
+    error: ProbeError | None = None
+
+    def exit_code(self, expect: str | None) -> ExitCode:
+        result = self.result
+        if result is None or result.user_start_error is not None:
+            return ExitCode.PROBE
+        if expect is not None and result.enforced != (expect == "enforced"):
+            return ExitCode.NEGATIVE
+        return ExitCode.OK
+
+    def to_json(self) -> dict[str, object]:
+        if self.result is not None:
+            return {**self.result.to_json(), "python": str(self.result.python)}
+        return {
+            "python": str(self.python),
+            "streamlit_version": None,
+            "error": self.error.message if self.error else None,
+        }
 
 
 def run_probe_command(options: Options) -> int:
     _check_timeout(options.timeout)
-    result = run_probe(options.context(), timeout=options.timeout)
     messages = Messages(options.quiet)
-    for warning in result.warnings:
-        messages.warn(warning)
+    pythons: Sequence[Path | None] = options.pythons or (None,)
+    several = len(pythons) > 1
+    outcomes: list[_Outcome] = []
+    # One after another: two Streamlit servers at once would slow each other's start.
+    for python in pythons:
+        try:
+            result = run_probe(options.context(python=python), timeout=options.timeout)
+        except ProbeError as error:
+            if not several:
+                raise
+            outcomes.append(_Outcome(python, error=error))
+            continue
+        outcomes.append(_Outcome(python, result))
+    _render(outcomes, options, messages)
+    codes = {outcome.exit_code(options.expect) for outcome in outcomes}
+    # The worst: the probe could not run, then --expect did not hold.
+    return max(codes, key=(ExitCode.OK, ExitCode.NEGATIVE, ExitCode.PROBE).index)
+
+
+def _render(outcomes: Sequence[_Outcome], options: Options, messages: Messages) -> None:
+    several = len(outcomes) > 1
     if options.json_:
-        emit_json(result.to_json())
-    else:
-        emit("\n".join(_probe_lines(result)))
+        if several:
+            emit_json([outcome.to_json() for outcome in outcomes])
+        else:
+            assert outcomes[0].result is not None  # a single probe raises its error
+            emit_json(outcomes[0].result.to_json())
+    for outcome in outcomes:
+        result = outcome.result
+        label = f"{outcome.python}: " if several else ""
+        if result is None:
+            assert outcome.error is not None
+            error_line(f"{label}{outcome.error.message}", outcome.error.hint)
+            continue
+        if not options.json_:
+            if several:
+                emit(f"== Streamlit {result.streamlit_version} ({result.python})")
+            emit("\n".join(_probe_lines(result)))
+        _report(result, label, options.expect, messages)
+    if several and not options.json_:
+        _summary(outcomes)
+
+
+def _report(result: ProbeResult, label: str, expect: str | None, messages: Messages) -> None:
+    """One probe's warnings and verdicts, on stderr."""
+    for warning in result.warnings:
+        messages.warn(f"{label}{warning}")
     if not result.agrees:
         messages.warn(
-            "stconfig's prediction disagrees with what Streamlit did: please report this, "
-            "with `stconfig show runner --layers --json`"
+            f"{label}stconfig's prediction disagrees with what Streamlit did: please report "
+            "this, with `stconfig show runner --layers --json`"
         )
-    if options.expect is not None and result.enforced != (options.expect == "enforced"):
+    if result.user_start_error is not None:
+        error_line(
+            f"{label}{user_start_message(result.user_start_error)}",
+            "the probe forced its own server past this; fix it before you rely on the answer",
+        )
+    if expect is not None and result.enforced != (expect == "enforced"):
         messages.note(
-            f"expected {options.expect}, but Streamlit "
+            f"{label}expected {expect}, but Streamlit "
             f"{'enforces' if result.enforced else 'does not enforce'} {OPTION}"
         )
-        return ExitCode.NEGATIVE
-    return ExitCode.OK
+
+
+def _summary(outcomes: Sequence[_Outcome]) -> None:
+    """A table on a terminal; piped, one tab-separated line per interpreter."""
+    header = ("streamlit", "enforced", "agrees", "seconds", "python")
+    rows = []
+    for outcome in outcomes:
+        result = outcome.result
+        if result is None:
+            rows.append(("-", "could not run", "-", "-", str(outcome.python)))
+            continue
+        rows.append(
+            (
+                result.streamlit_version,
+                "yes" if result.enforced else "no",
+                "yes" if result.agrees else "NO",
+                f"{result.seconds:.2f}",
+                str(result.python),
+            )
+        )
+    if not sys.stdout.isatty():
+        for row in rows:
+            emit("\t".join(row))
+        return
+    from rich.table import Table
+
+    from stconfig.render import console
+
+    table = Table(title_justify="left")
+    for name in header:
+        table.add_column(name, justify="right" if name == "seconds" else "left")
+    for row in rows:
+        table.add_row(*row)
+    console().print(table)

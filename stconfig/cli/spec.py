@@ -89,9 +89,8 @@ class Options:
     force: bool = False
     strict: bool = False
     expect: str | None = None
-    python: Path | None = None
-    timeout: float = 30.0
     pythons: tuple[Path, ...] = ()
+    timeout: float = 30.0
     pages: tuple[Path, ...] = ()
     explore: bool = False
     max_runs: int = 50  # stconfig.probe.audit.DEFAULT_MAX_RUNS
@@ -100,8 +99,9 @@ class Options:
     state: tuple[str, ...] = ()
     allow_app_errors: bool = False
 
-    def context(self) -> Context:
-        """The world `streamlit run` would see, as these options describe it."""
+    def context(self, python: Path | None = None) -> Context:
+        """The world `streamlit run` would see, as these options describe it, with the Streamlit
+        of `python` (one of `pythons`; None: the one the project would use)."""
         from stconfig.resolve import Context
 
         return Context.create(
@@ -109,7 +109,7 @@ class Options:
             script=self.script,
             use_env=not self.no_env,
             flags=self.flag,
-            python=self.python,
+            python=python,
         )
 
     def target_choice(self) -> TargetChoice:
@@ -170,25 +170,17 @@ EXPECT = Opt(
     "Exit 1 unless Streamlit does this (a CI gate).",
     choices=("enforced", "not-enforced"),
 )
-PYTHON = Opt(
-    ("--python",),
-    "python",
-    "path",
-    "The interpreter whose Streamlit to run (default: the project's .venv, $VIRTUAL_ENV, "
-    "this interpreter, then `streamlit` on PATH).",
-    metavar="PATH",
-)
-TIMEOUT = Opt(
-    ("--timeout",), "timeout", "float", "Give up (exit 4) after this long.", metavar="SECONDS"
-)
 PYTHONS = Opt(
     ("--python",),
     "pythons",
     "path",
-    "The interpreter whose Streamlit runs the app (repeatable: one audit each, in turn; "
-    "default: the project's .venv, $VIRTUAL_ENV, this interpreter, then PATH).",
+    "The interpreter whose Streamlit to run (repeatable: one run each, in turn; default: the "
+    "project's .venv, $VIRTUAL_ENV, this interpreter, then `streamlit` on PATH).",
     metavar="PATH",
     repeat=True,
+)
+TIMEOUT = Opt(
+    ("--timeout",), "timeout", "float", "Give up (exit 4) after this long.", metavar="SECONDS"
 )
 RUN_TIMEOUT = Opt(
     ("--timeout",),
@@ -362,13 +354,19 @@ COMMANDS: tuple[Command, ...] = (
         "probe",
         "Ask the real Streamlit whether runner.enforceSerializableSessionState is in force.",
         "Starts the real `streamlit run` in the project's context and reports whether "
-        "enforcement is on, from where, and whether `show` agrees. The server runs headless on "
-        "127.0.0.1, from the project directory, with your environment and --flag arguments; "
-        "the probe app lives in a temporary directory (with a copy of the --script directory's "
-        "config file), so nothing is written into the project.\n\n"
-        "Example: stconfig probe --expect enforced",
+        "enforcement is on, from where, and whether `show` agrees. The server runs from the "
+        "project directory with your environment and --flag arguments, your TLS, "
+        "server.baseUrlPath and server.allowedHosts; the probe overrides only what it lists "
+        "(headless, a free port on 127.0.0.1, ...). The probe app lives in a temporary "
+        "directory (with a copy of the --script directory's config file), so nothing is "
+        "written into the project. Exit 4 when your own `streamlit run` would fail here. With "
+        "several --python, one probe each, in turn, and the worst exit code (4, then 1, then "
+        "0).\n\n"
+        "Example: stconfig probe --expect enforced --python .venv/bin/python",
         "probe_commands:run_probe_command",
-        options=(EXPECT, PYTHON, TIMEOUT, *COMMON),
+        options=(EXPECT, PYTHONS, TIMEOUT, *COMMON),
+        # Its own start-up counts against the bare `streamlit run` it is measured by.
+        fast=True,
     ),
     Command(
         "audit",

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stconfig.errors import ProbeError
+from stconfig.errors import ProbeError, UserStartError
 from stconfig.layers import split_flag
 from stconfig.locate import config_file_in, file_layer_paths
-from stconfig.model import Resolved, Scope, Value
+from stconfig.model import Resolution, Resolved, Scope, Value
+from stconfig.probe.driver import allowed_host
 from stconfig.probe.interpreter import PROBE_MIN_VERSION, require_streamlit
 from stconfig.probe.process import json_report, run_in_group
 from stconfig.resolve import Context, resolve
@@ -30,6 +31,7 @@ _RESULT_NAME = "probe-result.json"  # written by the probe app next to itself
 _LOG_NAME = "server.log"
 # Time the driver gets beyond the probe's own deadline to stop its server and report.
 _DRIVER_SLACK_SECONDS = 3.0
+_LOOPBACK = "127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,10 @@ class ProbeResult:
     python: Path
     found_via: str
     warnings: tuple[str, ...] = ()  # the read side's, as `show` prints them
+    overridden: tuple[str, ...] = ()  # the options the probe's own server was given
+    url: str | None = None  # the WebSocket URL, named by the Host header the server was sent
+    # Why the user's own `streamlit run` here would fail before serving, when it would.
+    user_start_error: str | None = None
 
     @property
     def expected(self) -> bool:
@@ -66,6 +72,9 @@ class ProbeResult:
             "streamlit_source": self.streamlit_source,
             "exception": self.exception,
             "seconds": round(self.seconds, 3),
+            "overridden": list(self.overridden),
+            "url": self.url,
+            "user_start_error": self.user_start_error,
         }
 
 
@@ -76,24 +85,45 @@ def _free_port() -> int:
         return port
 
 
-def _server_flags(port: int) -> list[str]:
-    """What the probe itself needs from the server. None of these is the probed option, and flags
-    outrank every config file and env var, so the user's settings cannot move the probe's server."""
-    return [
-        "--server.headless=true",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--server.baseUrlPath=",
-        "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
+def server_settings(port: int) -> dict[str, str]:
+    """What the probe itself needs from any server: a headless start on a free loopback port that
+    reports exception types. Flags outrank every config file and env var, so the user's settings
+    cannot move the probe's server. None of these is the probed option; the user's TLS,
+    server.baseUrlPath and server.allowedHosts stay (the driver reaches the server through them).
+    """
+    return {
+        "server.headless": "true",
+        "server.port": str(port),
+        "server.address": _LOOPBACK,
+        "browser.gatherUsageStats": "false",
+        "server.fileWatcherType": "none",
         # Keeps the exception's type in the ForwardMsg whatever the user hides from browsers.
-        "--client.showErrorDetails=true",
-    ]
+        "client.showErrorDetails": "true",
+    }
+
+
+def _overrides(port: int, resolution: Resolution) -> dict[str, str]:
+    """`server_settings`, and what this config needs on top for the probe's server to start."""
+    overrides = server_settings(port)
+    options = resolution.options
+    development = options.get("global.developmentMode")
+    if (
+        development is not None
+        and development.source.scope is not Scope.DEFAULT
+        and is_truthy(development.value)
+    ):
+        # Development mode refuses any server.port; the user's start is checked on its own.
+        overrides["global.developmentMode"] = "false"
+    hosts = options.get("server.allowedHosts")
+    if hosts is not None and isinstance(hosts.value, list) and allowed_host(hosts.value) is None:
+        overrides["server.allowedHosts"] = "*"
+    assert OPTION not in overrides
+    return overrides
 
 
 def _user_flags(context: Context) -> list[str]:
-    """`--flag KEY=VALUE` as `streamlit run` takes it; placed before the probe's own flags, which
-    win a repeat (click keeps the last)."""
+    """`--flag KEY=VALUE` as `streamlit run` takes it; the driver puts the probe's own flags
+    after them, which win a repeat (click keeps the last)."""
     return [f"--{key}={value}" for key, value in map(split_flag, context.flags)]
 
 
@@ -152,16 +182,18 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
             temp_script_config.parent.mkdir()
             shutil.copyfile(script_config, temp_script_config)
         port = _free_port()
+        overrides = _overrides(port, resolution)
         argv = [
             str(install.python),
             str(_HERE / "driver.py"),
             f"--port={port}",
             f"--timeout={timeout}",
             f"--log={workdir / _LOG_NAME}",
+            "--user-config",
+            *(f"--override={key}={value}" for key, value in overrides.items()),
             "--",
             str(app),
             *_user_flags(context),
-            *_server_flags(port),
         ]
         finished = run_in_group(
             argv,
@@ -177,8 +209,12 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
                 f"the probe driver failed in {install.python} (exit {finished.returncode})",
                 hint=detail[-1] if detail else None,
             )
+        user_start_error = report.get("user_start_error")
         if report.get("status") != "ok":
-            raise _driver_failure(report, timeout)
+            failure = _driver_failure(report, timeout)
+            if user_start_error:
+                raise UserStartError(user_start_error, probe_failure=failure.message)
+            raise failure
         try:
             seen = json.loads((workdir / _RESULT_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
@@ -202,4 +238,7 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
         python=install.python,
         found_via=install.found_via,
         warnings=resolution.warnings,
+        overridden=tuple(overrides),
+        url=report.get("url"),
+        user_start_error=str(user_start_error) if user_start_error else None,
     )
