@@ -18,6 +18,7 @@ from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, UsageError
 from stconfig.model import Layer, Position, Scope, Setting, Source, Value
 from stconfig.problems import BOM, NOT_REGULAR, Code, not_utf8, syntax
+from stconfig.readfile import NotRegularFile, read_regular
 from stconfig.tomlscan import (
     BARE_KEY,
     KeyPath,
@@ -192,9 +193,13 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
         if not path.exists():
             return layer
         layer.exists = True
-        if not path.is_file():
-            raise FileProblem(f"{NOT_REGULAR}: Streamlit fails to start", code=Code.UNREADABLE)
-        data = path.read_bytes()
+        try:
+            data = read_regular(path)
+        except NotRegularFile:
+            # Streamlit would hang on a FIFO, or fail on a directory: stconfig skips it.
+            raise FileProblem(
+                f"{NOT_REGULAR}: Streamlit fails to start", code=Code.UNREADABLE
+            ) from None
         glued = _bom_glued_to_key(data, catalog)
         text = decode_config_bytes(data.removeprefix(codecs.BOM_UTF8) if glued else data, catalog)
         parsed = parse_toml(text, catalog)

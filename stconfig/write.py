@@ -156,7 +156,12 @@ def _apply(
         result: tomledit.EditResult = edit(before)
         written = False
     else:
-        done = durable.edit_file(target.path, edit, create=action == "set")
+        done = durable.edit_file(
+            target.path,
+            edit,
+            create=action == "set",
+            make_parent=target.scope is not Scope.FILE,
+        )
         before = done.before
         if done.result is None:  # unset on a missing file
             raise NotSetError(f"{key} is not set in {target.path}")
