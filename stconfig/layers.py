@@ -17,7 +17,7 @@ from typing import Any
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, UsageError
 from stconfig.model import Layer, Position, Scope, Setting, Source, Value
-from stconfig.problems import BOM, NOT_REGULAR, Code, not_utf8, syntax
+from stconfig.problems import BOM, NOT_REGULAR, Code, not_utf8, syntax, toml_limit
 from stconfig.readfile import NotRegularFile, read_regular
 from stconfig.tomlscan import (
     BARE_KEY,
@@ -25,7 +25,9 @@ from stconfig.tomlscan import (
     NotUtf8,
     ScanError,
     Scanner,
+    TomlLimit,
     decode_utf8,
+    loads,
     syntax_error_place,
 )
 from stconfig.values import parse_click
@@ -162,11 +164,14 @@ def decode_config_bytes(data: bytes, catalog: Catalog) -> str:
 
 def parse_toml(text: str, catalog: Catalog) -> dict[str, Any]:
     """tomllib's parse, or FileProblem with the syntax error's line and column."""
+    consequence = _CONSEQUENCE["fatal" if catalog.broken_file_fatal else "skipped"]
     try:
-        return tomllib.loads(text)
+        return loads(text)
+    except TomlLimit as error:
+        message = f"{toml_limit(error.reason)}: {consequence}"
+        raise FileProblem(message, code=Code.TOML_LIMIT) from None
     except tomllib.TOMLDecodeError as error:
         reason, line, column = syntax_error_place(error, text)
-        consequence = _CONSEQUENCE["fatal" if catalog.broken_file_fatal else "skipped"]
         repeat = str(error).startswith(("Cannot overwrite a value", "Cannot declare"))
         raise FileProblem(
             f"{syntax(reason)}: {consequence}",

@@ -11,12 +11,13 @@ from typing import Any, Literal
 
 from stconfig import durable, tomledit
 from stconfig.catalog import Catalog, OptionSpec
-from stconfig.errors import NotSetError, UnknownKeyError
+from stconfig.errors import InvalidValueError, NotSetError, UnknownKeyError
 from stconfig.locate import Target, TargetChoice, display_path
 from stconfig.model import PRECEDENCE, Scope, Setting, Value
-from stconfig.problems import no_script_config
+from stconfig.problems import no_script_config, toml_limit
 from stconfig.redact import shown
 from stconfig.resolve import Context, resolve
+from stconfig.tomlscan import TomlLimit, loads
 from stconfig.values import parse_values, to_json
 
 
@@ -196,9 +197,11 @@ def _guess_value(texts: Sequence[str]) -> Value:
     values: list[Value] = []
     for text in texts:
         try:
-            values.append(tomllib.loads(f"v = {text}")["v"])
+            values.append(loads(f"v = {text}")["v"])
         except tomllib.TOMLDecodeError:
             values.append(text)
+        except TomlLimit as error:
+            raise InvalidValueError(f"the value is {toml_limit(error.reason)}") from None
     return values[0] if len(values) == 1 else values
 
 
