@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from stconfig import durable, tomledit
 from stconfig.catalog import Catalog, OptionSpec
-from stconfig.errors import InvalidValueError, NotSetError, UnknownKeyError
+from stconfig.errors import InvalidValueError, NotSetError, UnknownKeyError, UsageError
+from stconfig.layers import FileProblem, walk_sections
 from stconfig.locate import Target, TargetChoice, display_path
 from stconfig.model import PRECEDENCE, Scope, Setting, Value
 from stconfig.problems import no_script_config, toml_limit
@@ -110,6 +111,8 @@ def set_option(
     """Write KEY = VALUE... into the chosen file (created when missing)."""
     request = _request(context, key, choice, force=force, removed_ok=False)
     value = _guess_value(texts) if request.spec is None else parse_values(request.spec, texts)
+    if request.spec is None:
+        _refuse_fatal_shape(request.catalog, request.parts, value)
     target = request.target
     if target.scope is Scope.SCRIPT and not request.catalog.reads_script_config:
         request.warnings.append(no_script_config(request.catalog.streamlit_version, target.path))
@@ -184,6 +187,30 @@ def _apply(
         overridden_by=overriding,
         warnings=tuple(request.warnings),
     )
+
+
+def _refuse_fatal_shape(catalog: Catalog, parts: tuple[str, ...], value: Value) -> None:
+    """A forced key Streamlit would not merely ignore: one that makes an option a table, or a
+    table Streamlit refuses to start with (`[theme.sidebar.light]`). --force writes keys
+    Streamlit ignores, never a file it cannot start with."""
+    key = ".".join(parts)
+    for end in range(2, len(parts)):
+        option = ".".join(parts[:end])
+        if option in catalog.options:
+            raise UsageError(
+                f"cannot set {key}: {option} is an option, and {key} would make it a table: "
+                "Streamlit fails to start",
+                hint=f"set {option} itself: stconfig set {option} VALUE",
+            )
+    nested: Value = value
+    for part in reversed(parts):
+        nested = {part: nested}
+    assert isinstance(nested, dict)
+    try:
+        for _ in walk_sections(nested, catalog):
+            pass
+    except FileProblem as problem:
+        raise UsageError(f"cannot set {key}: {problem}") from None
 
 
 def _unknown_warning(catalog: Catalog, key: str) -> str:

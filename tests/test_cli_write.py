@@ -503,3 +503,24 @@ def test_global_with_a_missing_home_is_refused(
     assert result.exit_code == 3
     assert f"{gone}: no such directory" in result.stderr
     assert not gone.exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("theme.sidebar.light.primaryColor", "[theme.sidebar.light] is not a valid theme section"),
+        ("server.port.x", "server.port is an option, and server.port.x would make it a table"),
+        ("theme.sidebar", "'theme.sidebar' is not a table"),
+    ],
+)
+def test_force_still_refuses_what_streamlit_cannot_start_with(
+    project: Path, key: str, why: str
+) -> None:
+    """--force writes a key Streamlit ignores, never one that stops `streamlit run`."""
+    path = write_config(project, "[server]\nheadless = true\n")
+    result = run("set", key, "red", "--force")
+    assert result.exit_code == 2, result.output
+    assert why in result.stderr
+    assert "Streamlit fails to start" in result.stderr
+    assert path.read_text() == "[server]\nheadless = true\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["config.toml"]
