@@ -30,12 +30,14 @@ from stconfig.model import Position, Value
 from stconfig.problems import (
     BOM_HINT,
     NO_SUCH_FILE,
+    NOT_REGULAR,
     NOT_UTF8_HINT,
     Code,
     not_boolean,
     parent_config,
     toml_kind,
 )
+from stconfig.readfile import NotRegularFile, read_regular
 from stconfig.tomlscan import KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
@@ -325,12 +327,16 @@ def check_env(catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
 
 def read_config_bytes(path: Path) -> bytes:
     """A file named on the command line: its bytes, or ConfigFileError (exit 3)."""
-    if not path.exists():
-        raise ConfigFileError(path, NO_SUCH_FILE)
-    if path.is_dir():
-        raise ConfigFileError(path, "is a directory, not a config file")
     try:
-        return path.read_bytes()
+        return read_regular(path)
+    except FileNotFoundError:
+        raise ConfigFileError(path, NO_SUCH_FILE) from None
+    except NotRegularFile:
+        raise ConfigFileError(
+            path,
+            "is a directory, not a config file" if path.is_dir() else NOT_REGULAR,
+            hint="stconfig checks plain files only",
+        ) from None
     except OSError as error:
         raise ConfigFileError(path, f"cannot be read: {error.strerror or error}") from None
 
@@ -362,9 +368,13 @@ def check_layers(
             continue
         checked.append(path)
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError as error:
-            reason = "is a directory" if path.is_dir() else error.strerror or str(error)
+            reason = (
+                ("is a directory" if path.is_dir() else NOT_REGULAR)
+                if isinstance(error, NotRegularFile)
+                else error.strerror or str(error)
+            )
             findings.append(
                 Finding(
                     "error",

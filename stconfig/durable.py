@@ -6,6 +6,7 @@ part of either; owner, mode and a symlink are kept.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import time
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stconfig.errors import ConfigFileError
-from stconfig.problems import NOT_REGULAR
+from stconfig.problems import NO_SUCH_DIRECTORY, NOT_REGULAR, not_written
+from stconfig.readfile import NotRegularFile, read_regular
 from stconfig.tomledit import EditResult, decode, parse_strict
 
 LOCK_TIMEOUT = 5.0  # seconds a writer waits for another one's lock before giving up
@@ -24,11 +26,11 @@ def read_document(path: Path) -> str:
     """The text of an existing config file that parses, or "" when there is none."""
     real = _real_path(path)
     try:
-        data = real.read_bytes()
+        data = read_regular(real)
     except FileNotFoundError:
         return ""
     except OSError as error:
-        raise ConfigFileError(path, f"cannot be read: {error.strerror or error}") from None
+        raise _read_error(path, error) from None
     text = decode(data, path)
     parse_strict(text, path)
     return text
@@ -47,16 +49,63 @@ class FileEdit:
 def _real_path(path: Path) -> Path:
     real = Path(os.path.realpath(path))
     if real.exists() and not real.is_file():
-        raise ConfigFileError(path, NOT_REGULAR, hint="stconfig edits plain files only")
+        raise ConfigFileError(path, NOT_REGULAR, hint=_PLAIN_FILES)
     return real
 
 
-def _acquire(lock: Path, timeout: float) -> int:
-    """git's config.lock: the lock file, created exclusively, is also where the new text goes."""
+_PLAIN_FILES = "stconfig reads and edits plain files only"
+
+
+def _read_error(path: Path, error: OSError) -> ConfigFileError:
+    if isinstance(error, NotRegularFile):
+        return ConfigFileError(path, NOT_REGULAR, hint=_PLAIN_FILES)
+    return ConfigFileError(path, f"cannot be read: {error.strerror or error}")
+
+
+def make_directory(path: Path, *, make_parent: bool) -> None:
+    """The directory a new config file goes into: it must exist, or with `make_parent` be one
+    directory (`.streamlit/`) inside an existing one. Never a chain of directories, as git
+    never creates one: a typo in a path must not become a tree."""
+    directory = path.parent
+    if directory.is_dir():
+        return
+    if not make_parent or not directory.parent.is_dir():
+        missing = directory if not make_parent else directory.parent
+        raise ConfigFileError(
+            missing,
+            NO_SUCH_DIRECTORY,
+            hint=f"create it first: stconfig does not create directories for {path.name}"
+            if not make_parent
+            else f"create it first: stconfig only creates {directory.name}/ inside it",
+        )
+    try:
+        directory.mkdir(exist_ok=True)
+    except OSError as error:
+        raise ConfigFileError(directory, f"cannot be created: {error.strerror or error}") from None
+
+
+def _mode_of(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise _read_error(path, error) from None
+
+
+def _acquire(lock: Path, timeout: float, like: os.stat_result | None) -> int:
+    """git's config.lock: the lock file, created exclusively, is also where the new text goes.
+
+    It gets the file's mode (and owner) before it holds a byte: the new text of a 0600 file is
+    never readable by others, not even in a lock a killed writer left behind."""
+    # A new file gets the usual 0666 & ~umask; an existing one's mode is set exactly by fchmod
+    # below, so until then the lock is at most owner-only.
+    mode = 0o666 if like is None else stat.S_IMODE(like.st_mode) & 0o600
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL | _CLOEXEC, mode)
+            break
         except FileExistsError:
             if time.monotonic() >= deadline:
                 raise ConfigFileError(
@@ -67,6 +116,17 @@ def _acquire(lock: Path, timeout: float) -> int:
             time.sleep(0.02)
         except OSError as error:
             raise ConfigFileError(lock, f"cannot be created: {error.strerror or error}") from None
+    try:
+        if like is not None:
+            _take_owner_and_mode(fd, like)
+    except OSError as error:
+        os.close(fd)
+        lock.unlink(missing_ok=True)
+        raise ConfigFileError(lock, f"cannot be created: {error.strerror or error}") from None
+    return fd
+
+
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def edit_file(
@@ -74,48 +134,45 @@ def edit_file(
     edit: Callable[[str], EditResult | None],
     *,
     create: bool = True,
+    make_parent: bool = True,
     timeout: float | None = None,
 ) -> FileEdit:
     """Apply a pure edit to the file under its lock, writing atomically only when it changes.
 
     The lock is held from the read to the rename, so concurrent writers lose no update.
-    `create`: make the file (and its directory) when missing; otherwise a missing file is an
-    empty document that is never written.
+    `create`: make the file when missing (and with `make_parent` its `.streamlit/` directory);
+    otherwise a missing file is an empty document that is never written.
     """
     real = _real_path(path)
     if not real.exists() and not create:
         return FileEdit(real, "", edit(""), written=False)
-    try:
-        real.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ConfigFileError(
-            real.parent, f"cannot be created: {error.strerror or error}"
-        ) from None
+    make_directory(real, make_parent=make_parent)
     lock = real.with_name(real.name + ".lock")
-    fd = _acquire(lock, LOCK_TIMEOUT if timeout is None else timeout)
+    fd = _acquire(lock, LOCK_TIMEOUT if timeout is None else timeout, _mode_of(real))
     renamed = False
     try:
         try:
-            data = real.read_bytes()
+            data = read_regular(real)
             old_stat: os.stat_result | None = os.stat(real)
         except FileNotFoundError:
             data, old_stat = b"", None
         except OSError as error:
-            raise ConfigFileError(path, f"cannot be read: {error.strerror or error}") from None
+            raise _read_error(path, error) from None
         before = decode(data, path)
         parse_strict(before, path)
         result = edit(before)
         if result is None or not result.changed:
             return FileEdit(real, before, result, written=False)
         try:
-            _write_all(fd, result.text.encode("utf-8"))
             if old_stat is not None:
-                _keep_owner_and_mode(lock, old_stat)
+                # Another writer may have changed it between our first look and the lock.
+                _take_owner_and_mode(fd, old_stat)
+            _write_checked(fd, result.text.encode("utf-8"))
             os.replace(lock, real)
-            renamed = True
-            _fsync_dir(real.parent)
         except OSError as error:
-            raise ConfigFileError(path, f"cannot be written: {error.strerror or error}") from None
+            raise ConfigFileError(path, not_written(error.strerror or str(error))) from None
+        renamed = True
+        _fsync_dir(real.parent)
     finally:
         os.close(fd)
         # Once renamed, the lock name may already be the next writer's lock: leave it alone.
@@ -126,47 +183,74 @@ def edit_file(
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace (or create) a file that has no lock protocol (stconfig's own caches and outputs)
-    with `text`: a temporary file beside it, written whole and fsynced, then renamed over it."""
+    with `text`: a temporary file beside it, written whole, checked and fsynced, then renamed
+    over it. ConfigFileError (the file unchanged) when any of that fails."""
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise ConfigFileError(path, not_written(error.strerror or str(error))) from None
     try:
         try:
-            _write_all(fd, text.encode("utf-8"))
+            _write_checked(fd, text.encode("utf-8"))
         finally:
             os.close(fd)
         os.replace(temp, path)
+    except OSError as error:
+        Path(temp).unlink(missing_ok=True)
+        raise ConfigFileError(path, not_written(error.strerror or str(error))) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    """Write every byte (os.write may write fewer) and make it durable."""
+def _write_checked(fd: int, data: bytes) -> None:
+    """Write every byte (os.write may write fewer; a full disk or a file-size limit stops it
+    part way), make it durable, then read it back: only the whole text may be renamed."""
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view) :]
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
     os.fsync(fd)
+    if os.fstat(fd).st_size != len(data) or _read_back(fd, len(data)) != data:
+        raise OSError(errno.EIO, "what was written reads back differently")
 
 
-def _keep_owner_and_mode(lock: Path, old: os.stat_result) -> None:
-    os.chmod(lock, stat.S_IMODE(old.st_mode))
-    if hasattr(os, "chown"):
-        current = os.stat(lock)
+def _read_back(fd: int, size: int) -> bytes:
+    chunks, offset = [], 0
+    while offset < size:
+        chunk = os.pread(fd, min(size - offset, 1 << 20), offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _take_owner_and_mode(fd: int, old: os.stat_result) -> None:
+    if hasattr(os, "fchown"):
+        current = os.fstat(fd)
         if (current.st_uid, current.st_gid) != (old.st_uid, old.st_gid):
             # Only root can give the file back to its owner; anyone else writes it as their own.
             with contextlib.suppress(PermissionError):
-                os.chown(lock, old.st_uid, old.st_gid)
+                os.fchown(fd, old.st_uid, old.st_gid)
+    # After chown, which may clear set-id bits; umask never applies to fchmod.
+    os.fchmod(fd, stat.S_IMODE(old.st_mode))
 
 
 def _fsync_dir(directory: Path) -> None:
     """Make the rename itself durable (POSIX; Windows cannot open a directory for this)."""
     if os.name != "posix":
         return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    # The rename is done: a directory that refuses fsync changes nothing about the result.
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from stconfig.errors import ConfigFileError, StconfigError, UsageError
+from stconfig.locate import Target
+from stconfig.model import Scope
+from stconfig.problems import NOT_REGULAR
 
 
 def editor_command(env: Mapping[str, str]) -> list[str]:
@@ -52,18 +55,23 @@ def _run_editor(words: list[str], path: Path) -> None:
         )
 
 
-def edit_in_editor(path: Path, env: Mapping[str, str]) -> bool:
-    """Open `path` in the user's editor; False when a file created for it was left empty (and
-    is gone again, with a `.streamlit/` made for it)."""
+def edit_in_editor(target: Target, env: Mapping[str, str]) -> bool:
+    """Open the target file in the user's editor; False when a file created for it was left
+    empty (and is gone again, with a `.streamlit/` made for it)."""
+    from stconfig.durable import make_directory
+
+    path = target.path
     words = editor_command(env)
     created_dir = not path.parent.exists()
     created = not path.exists()
     if created:
+        make_directory(path, make_parent=target.scope is not Scope.FILE)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             path.touch()
         except OSError as error:
             raise ConfigFileError(path, f"cannot be created: {error.strerror or error}") from None
+    elif not path.is_file():
+        raise ConfigFileError(path, NOT_REGULAR, hint="stconfig edits plain files only")
     _run_editor(words, path)
     if created and path.is_file() and path.stat().st_size == 0:
         path.unlink()

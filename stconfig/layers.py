@@ -17,14 +17,17 @@ from typing import Any
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, UsageError
 from stconfig.model import Layer, Position, Scope, Setting, Source, Value
-from stconfig.problems import BOM, NOT_REGULAR, Code, not_utf8, syntax
+from stconfig.problems import BOM, NOT_REGULAR, Code, not_utf8, syntax, toml_limit
+from stconfig.readfile import NotRegularFile, read_regular
 from stconfig.tomlscan import (
     BARE_KEY,
     KeyPath,
     NotUtf8,
     ScanError,
     Scanner,
+    TomlLimit,
     decode_utf8,
+    loads,
     syntax_error_place,
 )
 from stconfig.values import parse_click
@@ -161,11 +164,14 @@ def decode_config_bytes(data: bytes, catalog: Catalog) -> str:
 
 def parse_toml(text: str, catalog: Catalog) -> dict[str, Any]:
     """tomllib's parse, or FileProblem with the syntax error's line and column."""
+    consequence = _CONSEQUENCE["fatal" if catalog.broken_file_fatal else "skipped"]
     try:
-        return tomllib.loads(text)
+        return loads(text)
+    except TomlLimit as error:
+        message = f"{toml_limit(error.reason)}: {consequence}"
+        raise FileProblem(message, code=Code.TOML_LIMIT) from None
     except tomllib.TOMLDecodeError as error:
         reason, line, column = syntax_error_place(error, text)
-        consequence = _CONSEQUENCE["fatal" if catalog.broken_file_fatal else "skipped"]
         repeat = str(error).startswith(("Cannot overwrite a value", "Cannot declare"))
         raise FileProblem(
             f"{syntax(reason)}: {consequence}",
@@ -192,9 +198,13 @@ def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str
         if not path.exists():
             return layer
         layer.exists = True
-        if not path.is_file():
-            raise FileProblem(f"{NOT_REGULAR}: Streamlit fails to start", code=Code.UNREADABLE)
-        data = path.read_bytes()
+        try:
+            data = read_regular(path)
+        except NotRegularFile:
+            # Streamlit would hang on a FIFO, or fail on a directory: stconfig skips it.
+            raise FileProblem(
+                f"{NOT_REGULAR}: Streamlit fails to start", code=Code.UNREADABLE
+            ) from None
         glued = _bom_glued_to_key(data, catalog)
         text = decode_config_bytes(data.removeprefix(codecs.BOM_UTF8) if glued else data, catalog)
         parsed = parse_toml(text, catalog)

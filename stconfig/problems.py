@@ -29,6 +29,7 @@ class Code(StrEnum):
     PARENT_CONFIG_DIR = "parent-config-dir"
     UNREADABLE = "unreadable"
     DEPRECATED = "deprecated"
+    TOML_LIMIT = "toml-limit"
 
 
 BOM = "starts with a UTF-8 byte order mark (BOM)"
@@ -42,6 +43,17 @@ def not_utf8(byte: int) -> str:
 
 
 NO_SUCH_FILE = "no such file"
+NO_SUCH_DIRECTORY = "no such directory"
+
+
+def not_written(reason: str) -> str:
+    """A write that failed before the rename: nothing of it reached the file."""
+    return f"cannot be written: {reason}; the file is unchanged"
+
+
+def toml_limit(reason: str) -> str:
+    """Valid-looking TOML that Python's parser (Streamlit's too) gives up on."""
+    return f"beyond what Python's TOML parser reads: {reason}"
 
 
 def duplicate(key: str, first_line: int) -> str:

@@ -10,7 +10,6 @@ plus the change, or the edit is refused.
 from __future__ import annotations
 
 import codecs
-import copy
 import math
 import re
 import tomllib
@@ -22,7 +21,7 @@ from typing import Any
 from stconfig import tomlrender
 from stconfig.errors import ConfigFileError, UsageError
 from stconfig.model import Value
-from stconfig.problems import BOM, BOM_HINT, NOT_UTF8_HINT, not_utf8, syntax
+from stconfig.problems import BOM, BOM_HINT, NOT_UTF8_HINT, not_utf8, syntax, toml_limit
 from stconfig.tomlscan import (
     Entry,
     KeyPath,
@@ -30,7 +29,9 @@ from stconfig.tomlscan import (
     NotUtf8,
     ScanError,
     Scanner,
+    TomlLimit,
     decode_utf8,
+    loads,
     skip_spaces,
     syntax_error_place,
 )
@@ -63,7 +64,13 @@ def parse_strict(text: str, path: Path) -> dict[str, Any]:
     column. tomllib decides: tomlkit accepts some documents (a trailing comma in an inline table)
     that Streamlit would skip."""
     try:
-        return tomllib.loads(text)
+        return loads(text)
+    except TomlLimit as error:
+        raise ConfigFileError(
+            path,
+            toml_limit(error.reason),
+            hint="Streamlit cannot read it either; stconfig never writes a file it cannot read",
+        ) from None
     except tomllib.TOMLDecodeError as error:
         message, line, column = syntax_error_place(error, text)
         hint = (
@@ -134,6 +141,19 @@ def _lookup(data: dict[str, Any], path: KeyPath) -> tuple[bool, Any]:
     return True, node
 
 
+def _copy_path(data: dict[str, Any], table: KeyPath) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A copy of `data` to change `table` in (made when missing), and that table: only the tables
+    on the way are copied, the rest is shared (no deep copy, which recursion would limit)."""
+    root = dict(data)
+    node = root
+    for part in table:
+        child = node.get(part)
+        copied: dict[str, Any] = dict(child) if isinstance(child, dict) else {}
+        node[part] = copied
+        node = copied
+    return root, node
+
+
 def _check_tables(data: dict[str, Any], table: KeyPath, where: Path) -> None:
     node: Any = data
     for depth, part in enumerate(table):
@@ -175,10 +195,7 @@ def set_in_text(
     else:
         _check_tables(data, parts[:-1], where)
         new_text, line = _insert(text, scanner, parts, value)
-    expected = copy.deepcopy(data)
-    node = expected
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
+    expected, node = _copy_path(data, parts[:-1])
     node[parts[-1]] = value
     _verify(new_text, [expected], where, parts)
     return EditResult(new_text, line, old if found else None, changed=True)
@@ -307,8 +324,7 @@ def unset_in_text(text: str, key: Sequence[str], *, path: Path | None = None) ->
         new_text = _unset_inline(text, scanner, entry)
     else:
         new_text = _remove_lines(text, scanner.lines, _lines_to_remove(scanner.lines, own_line))
-    expected = copy.deepcopy(data)
-    _, table = _lookup(expected, parts[:-1])
+    expected, table = _copy_path(data, parts[:-1])
     del table[parts[-1]]
     _verify(new_text, _pruned_forms(expected, parts[:-1]), where, parts)
     return EditResult(new_text, line_number, old, changed=True)
@@ -369,8 +385,7 @@ def _pruned_forms(expected: dict[str, Any], table: KeyPath) -> list[dict[str, An
         _, node = _lookup(current, table[:depth])
         if node:
             break
-        current = copy.deepcopy(current)
-        _, parent = _lookup(current, table[: depth - 1])
+        current, parent = _copy_path(current, table[: depth - 1])
         del parent[table[depth - 1]]
         forms.append(current)
     return forms
@@ -378,8 +393,8 @@ def _pruned_forms(expected: dict[str, Any], table: KeyPath) -> list[dict[str, An
 
 def _verify(new_text: str, expected: list[dict[str, Any]], where: Path, parts: KeyPath) -> None:
     try:
-        result = tomllib.loads(new_text)
-    except tomllib.TOMLDecodeError:
+        result = loads(new_text)
+    except (tomllib.TOMLDecodeError, TomlLimit):
         result = None
     if result is None or not any(same_value(result, form) for form in expected):
         raise ConfigFileError(
@@ -390,13 +405,25 @@ def _verify(new_text: str, expected: list[dict[str, Any]], where: Path, parts: K
 
 
 def same_value(a: Any, b: Any) -> bool:
-    """Equal values of equal types: 1, 1.0 and true are three different TOML values."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, float) and math.isnan(a):
-        return math.isnan(b)
-    return bool(a == b)
+    """Equal values of equal types: 1, 1.0 and true are three different TOML values.
+
+    A loop, not recursion: it compares documents nested as deep as tomllib reads them."""
+    pending = [(a, b)]
+    while pending:
+        x, y = pending.pop()
+        if type(x) is not type(y):
+            return False
+        if isinstance(x, dict):
+            if x.keys() != y.keys():
+                return False
+            pending.extend((x[k], y[k]) for k in x)
+        elif isinstance(x, list):
+            if len(x) != len(y):
+                return False
+            pending.extend(zip(x, y, strict=True))
+        elif isinstance(x, float) and math.isnan(x):
+            if not math.isnan(y):
+                return False
+        elif x != y:
+            return False
+    return True

@@ -5,8 +5,9 @@ syntax error, and where every statement and key of a valid document sits (lines 
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,6 +36,32 @@ _SCALAR = re.compile(
 # position only in the message (3.14 also sets lineno and colno).
 SYNTAX_POSITION = re.compile(r" \((?:at line (\d+), column (\d+)|at end of document)\)")
 _FINAL_POSITION = re.compile(SYNTAX_POSITION.pattern + r"\s*$")
+
+
+class TomlLimit(ValueError):
+    """tomllib gave up on the text beyond its syntax: values nested deeper than Python's recursion
+    limit lets it follow, or an integer longer than `int()` converts. Streamlit, parsing with the
+    same tomllib, fails on it the same way."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def loads(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, with its failures beyond syntax as TomlLimit: every parse goes here."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise TomlLimit("arrays or inline tables nested too deeply") from None
+    except tomllib.TOMLDecodeError:
+        raise
+    except ValueError as error:
+        if "integer string conversion" not in str(error):
+            raise TomlLimit(str(error)) from None
+        # int() refuses more digits than this (CVE-2020-10735), and so Streamlit's tomllib.
+        digits = sys.get_int_max_str_digits()
+        raise TomlLimit(f"an integer of more than {digits} digits") from None
 
 
 class NotUtf8(ValueError):
@@ -137,6 +164,16 @@ class Inline:
 
 
 @dataclass
+class _Open:
+    """An array or inline table the value scan is inside."""
+
+    close: str  # "]" or "}"
+    items: KeyPath  # its items' key path: the array's with `[]`, the inline table's own
+    inline: Inline | None  # None for an array
+    owner: Entry | None  # the inline-table entry this is the value of
+
+
+@dataclass
 class Line:
     """One statement: a blank line, a comment, a table header or a key/value pair (which may span
     several physical lines), from its first character to past its line ending."""
@@ -230,55 +267,77 @@ class Scanner:
             return tuple(parts), i
 
     def _entry(self, i: int, scope: KeyPath) -> tuple[Entry, int]:
+        entry = self._head(i, scope)
+        entry.value_end = self._value(entry.value_start, entry.path)
+        return entry, entry.value_end
+
+    def _head(self, i: int, scope: KeyPath) -> Entry:
+        """An entry's key and `=`, up to where its value starts (value_end is set later)."""
         start = i
         key, i = self._key(i)
         key_end = i
         while self.text[key_end - 1] in " \t":
             key_end -= 1
         i = _end(_WS, self.text, i + 1)
-        path = scope + key
-        value_end = self._value(i, path)
         literal = self.text.startswith("'", i)
-        eq = self.text[key_end:i]
-        return Entry(path, scope, start, eq, i, value_end, literal), value_end
+        return Entry(scope + key, scope, start, self.text[key_end:i], i, i, literal)
 
     def _value(self, i: int, path: KeyPath) -> int:
-        """Where the value starting at i ends; inline tables are recorded on the way."""
+        """Where the value starting at i ends; inline tables are recorded on the way.
+
+        A loop with its own stack, not recursion: tomllib reads values nested as deep as
+        Python's recursion limit lets it, and every document it reads must be scanned."""
+        text = self.text
+        stack: list[_Open] = []  # the arrays and inline tables i is inside, innermost last
+        owner: Entry | None = None  # the inline-table entry whose value starts at i
+        while True:
+            char = text[i]
+            if char in "[{":
+                inline = None
+                if char == "{":
+                    inline = Inline(path, i)
+                    self.inlines.append(inline)
+                # Tables inside arrays are values, never edit targets: `[]` keeps them unmatchable.
+                items = (*path, "[]") if char == "[" else path
+                stack.append(_Open("]" if char == "[" else "}", items, inline, owner))
+                i += 1
+            else:
+                i = self._scalar(i)
+                if owner is not None:
+                    owner.value_end = i
+            # To the next item, closing brackets on the way.
+            while True:
+                if not stack:
+                    return i
+                top = stack[-1]
+                i = _end(_FILLER, text, i)
+                if text[i] == top.close:
+                    stack.pop()
+                    i += 1
+                    if top.owner is not None:
+                        top.owner.value_end = i
+                elif text[i] == ",":
+                    i += 1
+                else:
+                    break
+            if top.inline is None:
+                path, owner = top.items, None
+            else:
+                owner = self._head(i, top.items)
+                top.inline.entries.append(owner)
+                path, i = owner.path, owner.value_start
+
+    def _scalar(self, i: int) -> int:
+        """Where the string, number, boolean or date starting at i ends."""
         text = self.text
         char = text[i]
         if char == '"':
             pattern = _ML_BASIC if text.startswith('"""', i) else _BASIC
-            return _end(pattern, text, i)
-        if char == "'":
+        elif char == "'":
             pattern = _ML_LITERAL if text.startswith("'''", i) else _LITERAL
-            return _end(pattern, text, i)
-        if char == "[":
-            # Tables inside arrays are values, never edit targets: `[]` keeps them unmatchable.
-            return self._items(i, "]", lambda j: self._value(j, (*path, "[]")))
-        if char == "{":
-            inline = Inline(path, i)
-            self.inlines.append(inline)
-
-            def entry(j: int) -> int:
-                found, end = self._entry(j, path)
-                inline.entries.append(found)
-                return end
-
-            return self._items(i, "}", entry)
-        return _end(_SCALAR, text, i)
-
-    def _items(self, i: int, close: str, item: Callable[[int], int]) -> int:
-        """Where the bracketed, comma-separated items opening at i end; `item` scans one."""
-        text = self.text
-        i += 1
-        while True:
-            i = _end(_FILLER, text, i)
-            if text[i] == close:
-                return i + 1
-            if text[i] == ",":
-                i += 1
-                continue
-            i = item(i)
+        else:
+            pattern = _SCALAR
+        return _end(pattern, text, i)
 
     def entries(self) -> Iterator[tuple[Entry, Line | None]]:
         """Every entry with its line (None for entries inside inline tables)."""

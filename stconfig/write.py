@@ -11,12 +11,14 @@ from typing import Any, Literal
 
 from stconfig import durable, tomledit
 from stconfig.catalog import Catalog, OptionSpec
-from stconfig.errors import NotSetError, UnknownKeyError
+from stconfig.errors import InvalidValueError, NotSetError, UnknownKeyError, UsageError
+from stconfig.layers import FileProblem, walk_sections
 from stconfig.locate import Target, TargetChoice, display_path
 from stconfig.model import PRECEDENCE, Scope, Setting, Value
-from stconfig.problems import no_script_config
+from stconfig.problems import no_script_config, toml_limit
 from stconfig.redact import shown
 from stconfig.resolve import Context, resolve
+from stconfig.tomlscan import TomlLimit, loads
 from stconfig.values import parse_values, to_json
 
 
@@ -109,6 +111,8 @@ def set_option(
     """Write KEY = VALUE... into the chosen file (created when missing)."""
     request = _request(context, key, choice, force=force, removed_ok=False)
     value = _guess_value(texts) if request.spec is None else parse_values(request.spec, texts)
+    if request.spec is None:
+        _refuse_fatal_shape(request.catalog, request.parts, value)
     target = request.target
     if target.scope is Scope.SCRIPT and not request.catalog.reads_script_config:
         request.warnings.append(no_script_config(request.catalog.streamlit_version, target.path))
@@ -156,7 +160,12 @@ def _apply(
         result: tomledit.EditResult = edit(before)
         written = False
     else:
-        done = durable.edit_file(target.path, edit, create=action == "set")
+        done = durable.edit_file(
+            target.path,
+            edit,
+            create=action == "set",
+            make_parent=target.scope is not Scope.FILE,
+        )
         before = done.before
         if done.result is None:  # unset on a missing file
             raise NotSetError(f"{key} is not set in {target.path}")
@@ -180,6 +189,30 @@ def _apply(
     )
 
 
+def _refuse_fatal_shape(catalog: Catalog, parts: tuple[str, ...], value: Value) -> None:
+    """A forced key Streamlit would not merely ignore: one that makes an option a table, or a
+    table Streamlit refuses to start with (`[theme.sidebar.light]`). --force writes keys
+    Streamlit ignores, never a file it cannot start with."""
+    key = ".".join(parts)
+    for end in range(2, len(parts)):
+        option = ".".join(parts[:end])
+        if option in catalog.options:
+            raise UsageError(
+                f"cannot set {key}: {option} is an option, and {key} would make it a table: "
+                "Streamlit fails to start",
+                hint=f"set {option} itself: stconfig set {option} VALUE",
+            )
+    nested: Value = value
+    for part in reversed(parts):
+        nested = {part: nested}
+    assert isinstance(nested, dict)
+    try:
+        for _ in walk_sections(nested, catalog):
+            pass
+    except FileProblem as problem:
+        raise UsageError(f"cannot set {key}: {problem}") from None
+
+
 def _unknown_warning(catalog: Catalog, key: str) -> str:
     error = UnknownKeyError(key, catalog.suggest(key), removed=catalog.is_removed(key))
     version = catalog.streamlit_version or catalog.data_version
@@ -191,9 +224,11 @@ def _guess_value(texts: Sequence[str]) -> Value:
     values: list[Value] = []
     for text in texts:
         try:
-            values.append(tomllib.loads(f"v = {text}")["v"])
+            values.append(loads(f"v = {text}")["v"])
         except tomllib.TOMLDecodeError:
             values.append(text)
+        except TomlLimit as error:
+            raise InvalidValueError(f"the value is {toml_limit(error.reason)}") from None
     return values[0] if len(values) == 1 else values
 
 

@@ -138,6 +138,12 @@ def test_targets(home: Path, project: Path, tmp_path: Path) -> None:
     assert run("set", KEY, "true", "--script", str(script), "--script-dir").exit_code == 0
     assert config(script.parent).is_file()
     other = tmp_path / "elsewhere" / "my.toml"
+    refused = run("set", KEY, "false", "--file", str(other))
+    # As git: --file names a file, and no directory is made for it.
+    assert refused.exit_code == 3
+    assert "elsewhere: no such directory" in refused.stderr
+    assert not other.parent.exists()
+    other.parent.mkdir()
     assert run("set", KEY, "false", "--file", str(other)).exit_code == 0
     assert other.read_text() == f"[runner]\n{NAME} = false\n"
     assert run("set", "server.port", "1", "--project").exit_code == 0
@@ -486,3 +492,35 @@ def test_script_dir_target_warns_when_streamlit_reads_no_script_config(
     assert result.exit_code == 0, result.output
     assert "reads no script-level config" in result.stderr
     assert config(script.parent).is_file()
+
+
+def test_global_with_a_missing_home_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "no-such-home"
+    monkeypatch.setenv("HOME", str(gone))
+    result = run("set", KEY, "true", "--global")
+    assert result.exit_code == 3
+    assert f"{gone}: no such directory" in result.stderr
+    assert not gone.exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("theme.sidebar.light.primaryColor", "[theme.sidebar.light] is not a valid theme section"),
+        ("server.port.x", "server.port is an option, and server.port.x would make it a table"),
+        ("theme.sidebar", "'theme.sidebar' is not a table"),
+    ],
+)
+def test_force_still_refuses_what_streamlit_cannot_start_with(
+    project: Path, key: str, why: str
+) -> None:
+    """--force writes a key Streamlit ignores, never one that stops `streamlit run`."""
+    path = write_config(project, "[server]\nheadless = true\n")
+    result = run("set", key, "red", "--force")
+    assert result.exit_code == 2, result.output
+    assert why in result.stderr
+    assert "Streamlit fails to start" in result.stderr
+    assert path.read_text() == "[server]\nheadless = true\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["config.toml"]

@@ -22,10 +22,29 @@ def _set(value: object) -> object:
 
 def test_edit_file_creates_directory_and_file(tmp_path: Path) -> None:
     target = tmp_path / "p" / ".streamlit" / "config.toml"
+    target.parent.parent.mkdir()
     done = edit_file(target, _set(True))  # type: ignore[arg-type]
     assert done.written
     assert target.read_text() == "[runner]\nenforceSerializableSessionState = true\n"
     assert not (target.parent / "config.toml.lock").exists()
+
+
+@pytest.mark.parametrize("make_parent", [True, False])
+def test_edit_file_creates_no_chain_of_directories(tmp_path: Path, make_parent: bool) -> None:
+    """`.streamlit/` inside an existing directory, never more (as git): a typo in --file or a
+    missing $HOME must not become a tree of directories."""
+    target = tmp_path / "no-such" / ".streamlit" / "config.toml"
+    missing = target.parent.parent if make_parent else target.parent
+    with pytest.raises(ConfigFileError, match="no such directory") as caught:
+        edit_file(target, _set(True), make_parent=make_parent)  # type: ignore[arg-type]
+    assert caught.value.position.path == missing
+    assert caught.value.exit_code == ExitCode.FILE
+    assert not (tmp_path / "no-such").exists()
+    if not make_parent:
+        (tmp_path / "no-such").mkdir()
+        with pytest.raises(ConfigFileError, match="no such directory"):
+            edit_file(target, _set(True), make_parent=False)  # type: ignore[arg-type]
+        assert list((tmp_path / "no-such").iterdir()) == []
 
 
 def test_edit_file_no_op_does_not_touch_the_file(tmp_path: Path) -> None:

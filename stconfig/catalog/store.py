@@ -16,7 +16,7 @@ from typing import Any, get_args
 
 from stconfig.catalog import Catalog, FileEffect, OptionSpec, OptionType
 from stconfig.environment import StreamlitInstall, version_tuple
-from stconfig.errors import ProbeError
+from stconfig.errors import ConfigFileError, ProbeError
 
 DATA_DIR = Path(__file__).parent / "data"
 INTROSPECT_SCRIPT = Path(__file__).with_name("introspect.py")
@@ -229,7 +229,8 @@ def load_catalog(install: StreamlitInstall | None) -> Catalog:
         return _newest_shipped(install, "shipped-fallback", reason)
     from stconfig.durable import write_atomically  # writing the cache is rare: keep it off the path
 
-    # A read-only cache costs a re-introspection next time, nothing more.
-    with contextlib.suppress(OSError):
+    # A read-only or full cache costs a re-introspection next time, nothing more; a cache file
+    # is whole or absent (write_atomically checks what it wrote).
+    with contextlib.suppress(ConfigFileError):
         write_atomically(cache_path(install.version), dumps(data))
     return catalog_from_data(data, origin="introspected", streamlit_version=install.version)

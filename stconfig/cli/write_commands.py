@@ -79,8 +79,9 @@ def run_edit(options: Options) -> int:
     from stconfig.editor import edit_in_editor
 
     context = options.context()
-    path = context.write_target(options.target_choice()).path
-    if not edit_in_editor(path, context.env):
+    target = context.write_target(options.target_choice())
+    path = target.path
+    if not edit_in_editor(target, context.env):
         Messages(options.quiet).note(f"{path} left empty: not created")
         return ExitCode.OK
     report = check_files([path], context.catalog(), context.env)
