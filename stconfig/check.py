@@ -38,6 +38,7 @@ from stconfig.problems import (
     toml_kind,
 )
 from stconfig.readfile import NotRegularFile, read_regular
+from stconfig.redact import hide_text, secret_env_names_in
 from stconfig.tomlscan import KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
@@ -148,6 +149,7 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
         return findings
 
     positions = key_positions(text)
+    secret_names = secret_env_names_in(parsed, catalog)
     for name, section in parsed.items():
         try:
             # One section at a time: a broken one is reported and the others are still checked.
@@ -162,7 +164,9 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
             continue
         for key, key_path, raw in entries:
             position = Position(path, *positions.get(key_path, (None, None)))
-            for severity, code, message, hint in _key_findings(key, key_path, raw, catalog, env):
+            for severity, code, message, hint in _key_findings(
+                key, key_path, raw, catalog, env, secret_names
+            ):
                 findings.append(Finding(severity, code, message, hint, position, key))
     return findings
 
@@ -184,7 +188,12 @@ def _section_hint(error: FileProblem, catalog: Catalog) -> str:
 
 
 def _key_findings(
-    key: str, key_path: KeyPath, raw: Value, catalog: Catalog, env: Mapping[str, str]
+    key: str,
+    key_path: KeyPath,
+    raw: Value,
+    catalog: Catalog,
+    env: Mapping[str, str],
+    secret_names: frozenset[str],
 ) -> Iterable[tuple[Severity, Code, str, str]]:
     spec = catalog.get(key)
     if spec is None:
@@ -210,18 +219,24 @@ def _key_findings(
     if isinstance(raw, str) and raw.startswith("env:") and env_ref is None:
         return  # the variable is not set here; where Streamlit runs it may be
     via = f" (from env:{env_ref})" if env_ref else ""
+    # A value read from a secret's variable is described, never quoted.
+    secret = env_ref in secret_names and isinstance(value, str | int | float)
+
+    def said(text: str) -> str:
+        return hide_text(text, [str(value), _literal(value)]) if secret else text
+
     type_problem = _type_problem(spec, key_path[-1], value)
     if type_problem is not None:
         message, hint = type_problem
         severity: Severity = "warning" if spec.type == "str" else "error"
-        yield severity, Code.WRONG_TYPE, message + via, hint
+        yield severity, Code.WRONG_TYPE, said(message) + via, said(hint)
         return
     allowed = _allowed_problem(spec, value)
     if allowed is not None:
         yield (
             "error",
             Code.NOT_ALLOWED,
-            allowed + via,
+            said(allowed) + via,
             "use one of " + ", ".join(spec.allowed or ()),
         )
 

@@ -30,6 +30,7 @@ from stconfig.locate import (
 )
 from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source, Unknown, Value
 from stconfig.problems import no_script_config, parent_config
+from stconfig.redact import is_secret, secret_env_names
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> li
 def resolve(context: Context, catalog: Catalog | None = None) -> Resolution:
     catalog = catalog or context.catalog()
     layers = read_layers(context, catalog)
+    secret_names = secret_env_names(catalog, layers)
     options: dict[str, Resolved] = {}
     for spec in catalog:
         settings: list[Setting] = [
@@ -149,7 +151,7 @@ def resolve(context: Context, catalog: Catalog | None = None) -> Resolution:
             source=winner.source if winner else Source(Scope.DEFAULT),
             default=spec.default,
             default_computed=spec.computed,
-            sensitive=spec.sensitive,
+            sensitive=is_secret(spec.sensitive, settings, secret_names),
             overridden=tuple(reversed(settings[:-1])),
             type=spec.type,
         )

@@ -16,7 +16,7 @@ from stconfig.layers import FileProblem, walk_sections
 from stconfig.locate import Target, TargetChoice, display_path
 from stconfig.model import PRECEDENCE, Scope, Setting, Value
 from stconfig.problems import no_script_config, toml_limit
-from stconfig.redact import shown
+from stconfig.redact import HIDDEN, diff_lines, secret_paths, shown
 from stconfig.resolve import Context, resolve
 from stconfig.tomlscan import TomlLimit, loads
 from stconfig.values import parse_values, to_json
@@ -110,6 +110,7 @@ def set_option(
 ) -> WriteOutcome:
     """Write KEY = VALUE... into the chosen file (created when missing)."""
     request = _request(context, key, choice, force=force, removed_ok=False)
+    _check_text(key, texts, sensitive=bool(request.spec and request.spec.sensitive))
     value = _guess_value(texts) if request.spec is None else parse_values(request.spec, texts)
     if request.spec is None:
         _refuse_fatal_shape(request.catalog, request.parts, value)
@@ -171,8 +172,10 @@ def _apply(
             raise NotSetError(f"{key} is not set in {target.path}")
         result = done.result
         written = done.written
-    diff = _diff(before, result.text, target.path) if dry_run and result.changed else ""
-    overriding = _overriding(request.context, catalog, key, target) if request.spec else ()
+    overriding, sensitive = _overriding(request.context, catalog, key, target, request.spec)
+    diff = ""
+    if dry_run and result.changed:
+        diff = _diff(before, result.text, target.path, secret_paths(catalog))
     return WriteOutcome(
         action=action,
         key=key,
@@ -182,7 +185,7 @@ def _apply(
         new=new,
         changed=result.changed,
         written=written,
-        sensitive=bool(request.spec and request.spec.sensitive),
+        sensitive=sensitive,
         diff=diff,
         overridden_by=overriding,
         warnings=tuple(request.warnings),
@@ -233,32 +236,50 @@ def _guess_value(texts: Sequence[str]) -> Value:
 
 
 def _overriding(
-    context: Context, catalog: Catalog, key: str, target: Target
-) -> tuple[Setting, ...]:
-    """Layers above the target that set the key, highest first: the first one wins."""
-    if target.scope not in PRECEDENCE:
-        return ()
-    rank = PRECEDENCE.index(target.scope)
+    context: Context, catalog: Catalog, key: str, target: Target, spec: OptionSpec | None
+) -> tuple[tuple[Setting, ...], bool]:
+    """Layers above the target that set the key, highest first (the first one wins), and whether
+    the key's values are secret (redact's rule, over every layer)."""
+    if spec is None:
+        return (), False
     resolved = resolve(context, catalog).options[key]
-    if resolved.is_default:
-        return ()
+    if target.scope not in PRECEDENCE or resolved.is_default:
+        return (), resolved.sensitive
+    rank = PRECEDENCE.index(target.scope)
     settings = [Setting(key, resolved.value, resolved.source), *resolved.overridden]
-    return tuple(
+    higher = tuple(
         setting
         for setting in settings
         if setting.source.scope in PRECEDENCE
         and PRECEDENCE.index(setting.source.scope) > rank
         and setting.source.path != target.path
     )
+    return higher, resolved.sensitive
 
 
-def _diff(before: str, after: str, path: Path) -> str:
+def _check_text(key: str, texts: Sequence[str], *, sensitive: bool) -> None:
+    """Refuse a VALUE holding bytes the locale could not decode (they reach Python as lone
+    surrogates, which no config file can hold), naming it only when it is not a secret."""
+    for text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            shown_text = HIDDEN if sensitive else ascii(text)
+            raise InvalidValueError(
+                f"the value {shown_text} for {key} is not valid UTF-8 text",
+                hint="pass the value as UTF-8 (check the locale: LANG, LC_ALL)",
+            ) from None
+
+
+def _diff(before: str, after: str, path: Path, secrets: frozenset[tuple[str, ...]]) -> str:
+    """The unified diff of the change, with the values of the keys at `secrets` hidden, in the
+    changed lines and the context alike."""
     import difflib  # only --dry-run shows a diff
 
     name = display_path(path)
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
+        diff_lines(before, secrets),
+        diff_lines(after, secrets),
         fromfile=f"a/{name}",
         tofile=f"b/{name}",
     )

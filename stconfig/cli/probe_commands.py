@@ -13,6 +13,7 @@ from stconfig.cli.spec import Options
 from stconfig.errors import ExitCode, ProbeError, UsageError, user_start_message
 from stconfig.model import Value
 from stconfig.probe.enforcement import OPTION, ProbeResult, run_probe
+from stconfig.redact import shown
 
 
 def _check_timeout(timeout: float) -> None:
@@ -32,12 +33,15 @@ def _probe_lines(result: ProbeResult) -> list[str]:
     raised = f"the probe run raised {result.exception}" if result.exception else "no exception"
     prediction = result.prediction
     verdict = "agrees" if result.agrees else "DISAGREES"
+    secret = prediction.sensitive
+    seen = _value_text(shown(result.streamlit_value, secret))
+    predicted = _value_text(shown(prediction.value, secret))
     return [
         f"{OPTION}",
         f"  enforced   {state} ({raised})",
-        f"  streamlit  {_value_text(result.streamlit_value)} from {result.streamlit_source}"
+        f"  streamlit  {seen} from {result.streamlit_source}"
         f"  [Streamlit {result.streamlit_version}]",
-        f"  stconfig   {_value_text(prediction.value)} from {prediction.source.describe()}"
+        f"  stconfig   {predicted} from {prediction.source.describe()}"
         f" -> {'enforced' if result.expected else 'not enforced'}: {verdict}",
         f"  probe      {result.seconds:.2f} s with {result.python} ({result.found_via})"
         f" via {result.url}",

@@ -52,11 +52,13 @@ def run_get(options: Options) -> int:
     spec = catalog.require(key)
     messages = Messages(options.quiet)
     chosen = context.target(options.target_choice())
+    resolution = resolve(context, catalog)
+    resolved = resolution.options[key]
+    # Hidden when the option is, or when a layer reads its value from a secret's variable.
+    sensitive = resolved.sensitive
     if chosen is None:
-        resolution = resolve(context, catalog)
         for warning in resolution.warnings:
             messages.warn(warning)
-        resolved = resolution.options[key]
         data = render.option_json(resolved)
         stored, source, value = resolved.value, resolved.source, resolved.at_start
     else:
@@ -66,7 +68,7 @@ def run_get(options: Options) -> int:
         setting = layer.settings.get(key)
         if setting is None:
             raise NotSetError(f"{key} is not set in {chosen.path}")
-        data = {**render.setting_json(setting, spec.sensitive), "source": setting.source.to_json()}
+        data = {**render.setting_json(setting, sensitive), "source": setting.source.to_json()}
         if spec.type == "bool":
             data["effective"] = bool(setting.value)
         stored, source, value = setting.value, setting.source, setting.value
@@ -79,9 +81,10 @@ def run_get(options: Options) -> int:
         raise NotSetError(f"{key} has no value: no layer sets it and Streamlit's default is empty")
     if spec.type == "bool":
         if not isinstance(stored, bool) and source.scope is not Scope.DEFAULT:
-            messages.warn(f"{not_boolean(key, stored)} ({source.describe()}); run `stconfig check`")
+            warning = not_boolean(key, shown(stored, sensitive))
+            messages.warn(f"{warning} ({source.describe()}); run `stconfig check`")
         value = bool(value)
-    text = to_text(shown(value, spec.sensitive))
+    text = to_text(shown(value, sensitive))
     emit(f"{source.describe()}\t{text}" if options.show_origin else text)
     return ExitCode.OK
 

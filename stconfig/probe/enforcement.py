@@ -20,6 +20,7 @@ from stconfig.model import Resolution, Resolved, Scope, Value
 from stconfig.probe.driver import allowed_host
 from stconfig.probe.interpreter import PROBE_MIN_VERSION, require_streamlit
 from stconfig.probe.process import json_report, run_in_group
+from stconfig.redact import shown
 from stconfig.resolve import Context, resolve
 from stconfig.values import is_truthy, to_json
 
@@ -68,7 +69,7 @@ class ProbeResult:
             "expected": self.expected,
             "agrees": self.agrees,
             "streamlit_version": self.streamlit_version,
-            "streamlit_value": to_json(self.streamlit_value),
+            "streamlit_value": to_json(shown(self.streamlit_value, self.prediction.sensitive)),
             "streamlit_source": self.streamlit_source,
             "exception": self.exception,
             "seconds": round(self.seconds, 3),
