@@ -12,7 +12,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stconfig.resolve import Context
 
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import ConfigFileError, InvalidValueError
@@ -26,7 +29,7 @@ from stconfig.layers import (
     walk_sections,
 )
 from stconfig.locate import file_layer_paths, parent_with_config_dir
-from stconfig.model import Position, Value
+from stconfig.model import Position, Scope, Source, Value
 from stconfig.problems import (
     BOM_HINT,
     NO_SUCH_FILE,
@@ -36,10 +39,9 @@ from stconfig.problems import (
     parent_config,
     toml_kind,
 )
+from stconfig.startup import Problem, Severity, conflicts, value_problems
 from stconfig.tomlscan import KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
-
-Severity = Literal["error", "warning"]
 
 _SYNTAX_HINTS = (
     ("Invalid value", 'quote strings (base = "dark"); write booleans as true/false in lower case'),
@@ -59,6 +61,7 @@ class Finding:
     position: Position | None = None  # None: not about a file (an env var)
     key: str | None = None
     env_var: str | None = None
+    flag: str | None = None  # a `--flag` given to stconfig, as `streamlit run` takes it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +72,7 @@ class Finding:
             "column": None if self.position is None else self.position.column,
             "key": self.key,
             "env_var": self.env_var,
+            "flag": self.flag,
             "message": self.message,
             "hint": self.hint,
         }
@@ -222,6 +226,9 @@ def _key_findings(
             allowed + via,
             "use one of " + ", ".join(spec.allowed or ()),
         )
+        return
+    for problem in value_problems(spec, value, catalog):
+        yield problem.severity, problem.code, problem.message + via, problem.hint
 
 
 def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] | None:
@@ -344,19 +351,17 @@ def check_files(paths: Sequence[Path], catalog: Catalog, env: Mapping[str, str])
     return _report(tuple(path for path, _ in contents), False, findings, catalog)
 
 
-def check_layers(
-    home: Path,
-    project_dir: Path,
-    script: Path | None,
-    catalog: Catalog,
-    env: Mapping[str, str],
-    *,
-    use_env: bool = True,
-) -> Report:
-    """Check every config file Streamlit would read here, and the environment unless told not to."""
+def check_layers(context: Context, catalog: Catalog) -> Report:
+    """Check every config file Streamlit would read here, the environment (unless --no-env) and
+    the flags, then the merged config as Streamlit's start-up checks see it."""
+    from stconfig.resolve import resolve  # check FILE needs no resolution
+
     findings: list[Finding] = []
     checked: list[Path] = []
-    for layer in file_layer_paths(home, project_dir, script, catalog.reads_script_config):
+    env = context.env
+    for layer in file_layer_paths(
+        context.home, context.project_dir, context.script, catalog.reads_script_config
+    ):
         path = layer.path
         if not path.exists():
             continue
@@ -377,17 +382,40 @@ def check_layers(
             )
             continue
         findings.extend(check_bytes(data, path, catalog, env))
-    parent = parent_with_config_dir(project_dir, home)
+    parent = parent_with_config_dir(context.project_dir, context.home)
     if parent is not None:
-        message, hint = parent_config(parent, project_dir)
+        message, hint = parent_config(parent, context.project_dir)
         findings.append(
             Finding(
                 "warning", Code.PARENT_CONFIG_DIR, message, hint, Position(parent / ".streamlit")
             )
         )
-    if use_env:
+    if context.use_env:
         findings.extend(check_env(catalog, env))
-    return _report(tuple(checked), use_env, findings, catalog)
+    resolution = resolve(context, catalog)
+    for read in resolution.layers:
+        if read.scope.is_file:
+            continue  # check_bytes has seen their values
+        for setting in read.settings.values():
+            for problem in value_problems(catalog.options[setting.key], setting.value, catalog):
+                findings.append(_finding_at(problem, setting.key, setting.source))
+    for conflict in conflicts(resolution.options):
+        findings.append(_finding_at(conflict.problem, conflict.key, conflict.source))
+    return _report(tuple(checked), context.use_env, findings, catalog)
+
+
+def _finding_at(problem: Problem, key: str, source: Source) -> Finding:
+    """A finding placed where a value was set: its file line, env var or flag."""
+    return Finding(
+        problem.severity,
+        problem.code,
+        problem.message,
+        problem.hint,
+        source.position if source.scope.is_file else None,
+        key,
+        env_var=source.name if source.scope is Scope.ENV else None,
+        flag=source.name if source.scope is Scope.FLAG else None,
+    )
 
 
 def _report(

@@ -7,8 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stconfig.model import Value
+
+if TYPE_CHECKING:
+    from stconfig.catalog import OptionSpec
 
 
 class Code(StrEnum):
@@ -29,6 +33,14 @@ class Code(StrEnum):
     PARENT_CONFIG_DIR = "parent-config-dir"
     UNREADABLE = "unreadable"
     DEPRECATED = "deprecated"
+    # What Streamlit's start-up code refuses or warns about (stconfig/startup.py).
+    PORT_RANGE = "port-range"
+    CACHE_SIZE = "cache-size"
+    TRUSTED_HEADERS = "trusted-headers"
+    METRICS_ATTRIBUTES = "metrics-attributes"
+    DEPRECATED_VALUE = "deprecated-value"
+    DEV_MODE_PORT = "dev-mode-port"
+    CORS_XSRF = "cors-xsrf"
 
 
 BOM = "starts with a UTF-8 byte order mark (BOM)"
@@ -91,3 +103,14 @@ def not_boolean(key: str, value: Value) -> str:
         f"{key} is {toml_kind(value)} {tomlrender.value(value)}, not a boolean: "
         f"Streamlit treats it as {truth}"
     )
+
+
+# The Streamlit functions that check allowed values while the config loads, so at start.
+_CHECKED_AT_START = ("streamlit/config.py:_check_conflicts", "streamlit/logger.py:set_log_level")
+
+
+def allowed_consequence(spec: OptionSpec) -> str:
+    """What Streamlit does with a value outside `spec.allowed`, by where it checks them."""
+    if spec.allowed_enforced_by in _CHECKED_AT_START:
+        return "Streamlit fails to start"
+    return "Streamlit raises an error when the app runs"

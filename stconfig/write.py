@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from stconfig import durable, tomledit
 from stconfig.catalog import Catalog, OptionSpec
-from stconfig.errors import NotSetError, UnknownKeyError
+from stconfig.errors import InvalidValueError, NotSetError, UnknownKeyError
 from stconfig.locate import Target, TargetChoice, display_path
-from stconfig.model import PRECEDENCE, Scope, Setting, Value
+from stconfig.model import PRECEDENCE, Position, Scope, Setting, Source, Value
 from stconfig.problems import no_script_config
 from stconfig.redact import shown
 from stconfig.resolve import Context, resolve
+from stconfig.startup import CONFLICT_KEYS, conflicts, value_problems
 from stconfig.values import parse_values, to_json
 
 
@@ -110,6 +111,8 @@ def set_option(
     request = _request(context, key, choice, force=force, removed_ok=False)
     value = _guess_value(texts) if request.spec is None else parse_values(request.spec, texts)
     target = request.target
+    if request.spec is not None:
+        _refuse_at_start(request, request.spec, value, force=force)
     if target.scope is Scope.SCRIPT and not request.catalog.reads_script_config:
         request.warnings.append(no_script_config(request.catalog.streamlit_version, target.path))
 
@@ -178,6 +181,37 @@ def _apply(
         overridden_by=overriding,
         warnings=tuple(request.warnings),
     )
+
+
+def _refuse_at_start(request: _Request, spec: OptionSpec, value: Value, *, force: bool) -> None:
+    """InvalidValueError (exit 2) for a value Streamlit's start refuses; a combination it refuses
+    (global.developmentMode with a port) also, unless --force, which warns instead."""
+    for problem in value_problems(spec, value, request.catalog):
+        if problem.severity == "error":
+            raise InvalidValueError(problem.message, hint=problem.hint)
+        request.warnings.append(problem.message)
+    if spec.key not in CONFLICT_KEYS:
+        return
+    options = dict(resolve(request.context, request.catalog).options)
+    before = options[spec.key]
+    target = request.target
+    wins = target.scope not in PRECEDENCE or (
+        PRECEDENCE.index(target.scope) >= PRECEDENCE.index(before.source.scope)
+    )
+    if not wins:
+        return  # a higher layer keeps its value: the start sees no change
+    source = Source(target.scope, Position(target.path))
+    options[spec.key] = replace(before, value=value, source=source, at_start=value)
+    for conflict in conflicts(options):
+        if spec.key not in conflict.involves:
+            continue
+        problem = conflict.problem
+        if problem.severity == "warning":
+            request.warnings.append(problem.message)
+        elif force:
+            request.warnings.append(f"{problem.message} (written anyway: --force)")
+        else:
+            raise InvalidValueError(problem.message, hint=problem.hint + " (or pass --force)")
 
 
 def _unknown_warning(catalog: Catalog, key: str) -> str:

@@ -293,6 +293,7 @@ def test_json_shape(project: Path) -> None:
             "column": 1,
             "key": KEY,
             "env_var": None,
+            "flag": None,
             "message": f'{KEY} is a string "false", not a boolean: Streamlit treats it as true',
             "hint": "write enforceSerializableSessionState = false without quotes",
         }
