@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from stconfig.resolve import Context
 
 from stconfig.catalog import Catalog, OptionSpec
-from stconfig.errors import ConfigFileError, InvalidValueError
+from stconfig.errors import ConfigFileError, InvalidValueError, UsageError
 from stconfig.layers import (
     FileProblem,
     decode_config_bytes,
@@ -28,7 +28,7 @@ from stconfig.layers import (
     scan_env,
     walk_sections,
 )
-from stconfig.locate import file_layer_paths, parent_with_config_dir
+from stconfig.locate import SECRETS_FILE, file_layer_paths, parent_config_file
 from stconfig.model import Position, Scope, Source, Value
 from stconfig.problems import (
     BOM_HINT,
@@ -37,6 +37,7 @@ from stconfig.problems import (
     Code,
     not_boolean,
     parent_config,
+    secrets_file,
     toml_kind,
 )
 from stconfig.startup import Problem, Severity, conflicts, value_problems
@@ -343,7 +344,12 @@ def read_config_bytes(path: Path) -> bytes:
 
 
 def check_files(paths: Sequence[Path], catalog: Catalog, env: Mapping[str, str]) -> Report:
-    """Check the files given (each must exist and be readable)."""
+    """Check the files given (each must exist and be readable, and not be a secrets file)."""
+    for path in paths:
+        # Streamlit's secrets file is TOML too; its keys are not options and its values stay
+        # unprinted. (config.py:get_config_files("secrets.toml") names it secrets.toml.)
+        if path.name == SECRETS_FILE:
+            raise UsageError(secrets_file(path), hint="check .streamlit/config.toml instead")
     contents = [(Path(os.path.abspath(path)), read_config_bytes(path)) for path in paths]
     findings = [
         finding for path, data in contents for finding in check_bytes(data, path, catalog, env)
@@ -382,14 +388,10 @@ def check_layers(context: Context, catalog: Catalog) -> Report:
             )
             continue
         findings.extend(check_bytes(data, path, catalog, env))
-    parent = parent_with_config_dir(context.project_dir, context.home)
+    parent = parent_config_file(context.project_dir, context.home)
     if parent is not None:
         message, hint = parent_config(parent, context.project_dir)
-        findings.append(
-            Finding(
-                "warning", Code.PARENT_CONFIG_DIR, message, hint, Position(parent / ".streamlit")
-            )
-        )
+        findings.append(Finding("warning", Code.PARENT_CONFIG_DIR, message, hint, Position(parent)))
     if context.use_env:
         findings.extend(check_env(catalog, env))
     resolution = resolve(context, catalog)

@@ -65,13 +65,19 @@ def syntax(reason: str) -> str:
     return f"TOML syntax error: {reason}"
 
 
-def parent_config(parent: Path, project_dir: Path) -> tuple[str, str]:
-    """(message, hint): `.streamlit/` sits in a parent directory, which Streamlit never reads."""
+def parent_config(config_file: Path, project_dir: Path) -> tuple[str, str]:
+    """(message, hint): a parent directory's config.toml, which Streamlit never reads."""
+    parent = config_file.parent.parent
     return (
-        f"{parent / '.streamlit'} is in a parent directory: Streamlit run from {project_dir} "
+        f"{config_file} is in a parent directory: Streamlit run from {project_dir} "
         "does not read it",
         f"run from {parent} (or pass -C {parent}), or move the file here",
     )
+
+
+def secrets_file(path: Path) -> str:
+    """`check` given Streamlit's secrets file (its values are never shown)."""
+    return f"{path} is a Streamlit secrets file, not a config file: check reads config.toml files"
 
 
 def no_script_config(version: str | None, path: Path) -> str:
