@@ -75,6 +75,15 @@ def parent_config(config_file: Path, project_dir: Path) -> tuple[str, str]:
     )
 
 
+def parent_config_meant(config_file: Path, new_file: Path) -> str:
+    """`set` is about to create a project file below a parent directory's config."""
+    parent = config_file.parent.parent
+    return (
+        f"{new_file} does not exist and {config_file} is the config of a parent directory: "
+        f"to change that one, run from {parent} or pass -C {parent}"
+    )
+
+
 def secrets_file(path: Path) -> str:
     """`check` given Streamlit's secrets file (its values are never shown)."""
     return f"{path} is a Streamlit secrets file, not a config file: check reads config.toml files"

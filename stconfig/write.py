@@ -12,9 +12,9 @@ from typing import Any, Literal
 from stconfig import durable, tomledit
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, NotSetError, UnknownKeyError
-from stconfig.locate import Target, TargetChoice, display_path
+from stconfig.locate import Target, TargetChoice, display_path, parent_config_file
 from stconfig.model import PRECEDENCE, Position, Scope, Setting, Source, Value
-from stconfig.problems import no_script_config
+from stconfig.problems import no_script_config, parent_config_meant
 from stconfig.redact import shown
 from stconfig.resolve import Context, resolve
 from stconfig.startup import CONFLICT_KEYS, conflicts, value_problems
@@ -33,6 +33,7 @@ class WriteOutcome:
     new: Value | None  # None after unset
     changed: bool  # the file's text changes (False: the value was already there)
     written: bool  # the file was written (never with --dry-run)
+    created: bool  # the file did not exist before (with --dry-run: would be created)
     sensitive: bool
     diff: str  # with --dry-run, the unified diff of the change; otherwise ""
     overridden_by: tuple[Setting, ...]  # higher layers that set it too, highest first
@@ -62,6 +63,7 @@ class WriteOutcome:
             "new": visible(self.new),
             "changed": self.changed,
             "written": self.written,
+            "created": self.created,
             "overridden_by": [
                 {**setting.source.to_json(), "value": visible(setting.value)}
                 for setting in self.overridden_by
@@ -113,6 +115,10 @@ def set_option(
     target = request.target
     if request.spec is not None:
         _refuse_at_start(request, request.spec, value, force=force)
+    if target.scope is Scope.PROJECT and not target.path.exists():
+        meant = parent_config_file(context.project_dir, context.home)
+        if meant is not None:
+            request.warnings.append(parent_config_meant(meant, target.path))
     if target.scope is Scope.SCRIPT and not request.catalog.reads_script_config:
         request.warnings.append(no_script_config(request.catalog.streamlit_version, target.path))
 
@@ -154,6 +160,7 @@ def _apply(
     dry_run: bool,
 ) -> WriteOutcome:
     key, target, catalog = request.key, request.target, request.catalog
+    existed = target.path.exists()
     if dry_run:
         before = durable.read_document(target.path)
         result: tomledit.EditResult = edit(before)
@@ -176,6 +183,7 @@ def _apply(
         new=new,
         changed=result.changed,
         written=written,
+        created=not existed and result.changed and action == "set",
         sensitive=bool(request.spec and request.spec.sensitive),
         diff=diff,
         overridden_by=overriding,
