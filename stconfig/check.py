@@ -12,10 +12,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stconfig.resolve import Context
 
 from stconfig.catalog import Catalog, OptionSpec
-from stconfig.errors import ConfigFileError, InvalidValueError
+from stconfig.errors import ConfigFileError, InvalidValueError, UsageError
 from stconfig.layers import (
     FileProblem,
     decode_config_bytes,
@@ -25,8 +28,8 @@ from stconfig.layers import (
     scan_env,
     walk_sections,
 )
-from stconfig.locate import file_layer_paths, parent_with_config_dir
-from stconfig.model import Position, Value
+from stconfig.locate import SECRETS_FILE, file_layer_paths, parent_config_file
+from stconfig.model import Position, Scope, Source, Value
 from stconfig.problems import (
     BOM_HINT,
     NO_SUCH_FILE,
@@ -35,14 +38,14 @@ from stconfig.problems import (
     Code,
     not_boolean,
     parent_config,
+    secrets_file,
     toml_kind,
 )
 from stconfig.readfile import NotRegularFile, read_regular
 from stconfig.redact import hide_text, secret_env_names_in
+from stconfig.startup import Problem, Severity, conflicts, value_problems
 from stconfig.tomlscan import KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
-
-Severity = Literal["error", "warning"]
 
 _SYNTAX_HINTS = (
     ("Invalid value", 'quote strings (base = "dark"); write booleans as true/false in lower case'),
@@ -62,6 +65,7 @@ class Finding:
     position: Position | None = None  # None: not about a file (an env var)
     key: str | None = None
     env_var: str | None = None
+    flag: str | None = None  # a `--flag` given to stconfig, as `streamlit run` takes it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +76,7 @@ class Finding:
             "column": None if self.position is None else self.position.column,
             "key": self.key,
             "env_var": self.env_var,
+            "flag": self.flag,
             "message": self.message,
             "hint": self.hint,
         }
@@ -239,6 +244,9 @@ def _key_findings(
             said(allowed) + via,
             "use one of " + ", ".join(spec.allowed or ()),
         )
+        return
+    for problem in value_problems(spec, value, catalog):
+        yield problem.severity, problem.code, problem.message + via, problem.hint
 
 
 def _type_problem(spec: OptionSpec, name: str, value: Value) -> tuple[str, str] | None:
@@ -357,7 +365,12 @@ def read_config_bytes(path: Path) -> bytes:
 
 
 def check_files(paths: Sequence[Path], catalog: Catalog, env: Mapping[str, str]) -> Report:
-    """Check the files given (each must exist and be readable)."""
+    """Check the files given (each must exist and be readable, and not be a secrets file)."""
+    for path in paths:
+        # Streamlit's secrets file is TOML too; its keys are not options and its values stay
+        # unprinted. (config.py:get_config_files("secrets.toml") names it secrets.toml.)
+        if path.name == SECRETS_FILE:
+            raise UsageError(secrets_file(path), hint="check .streamlit/config.toml instead")
     contents = [(Path(os.path.abspath(path)), read_config_bytes(path)) for path in paths]
     findings = [
         finding for path, data in contents for finding in check_bytes(data, path, catalog, env)
@@ -365,19 +378,17 @@ def check_files(paths: Sequence[Path], catalog: Catalog, env: Mapping[str, str])
     return _report(tuple(path for path, _ in contents), False, findings, catalog)
 
 
-def check_layers(
-    home: Path,
-    project_dir: Path,
-    script: Path | None,
-    catalog: Catalog,
-    env: Mapping[str, str],
-    *,
-    use_env: bool = True,
-) -> Report:
-    """Check every config file Streamlit would read here, and the environment unless told not to."""
+def check_layers(context: Context, catalog: Catalog) -> Report:
+    """Check every config file Streamlit would read here, the environment (unless --no-env) and
+    the flags, then the merged config as Streamlit's start-up checks see it."""
+    from stconfig.resolve import resolve  # check FILE needs no resolution
+
     findings: list[Finding] = []
     checked: list[Path] = []
-    for layer in file_layer_paths(home, project_dir, script, catalog.reads_script_config):
+    env = context.env
+    for layer in file_layer_paths(
+        context.home, context.project_dir, context.script, catalog.reads_script_config
+    ):
         path = layer.path
         if not path.exists():
             continue
@@ -402,17 +413,36 @@ def check_layers(
             )
             continue
         findings.extend(check_bytes(data, path, catalog, env))
-    parent = parent_with_config_dir(project_dir, home)
+    parent = parent_config_file(context.project_dir, context.home)
     if parent is not None:
-        message, hint = parent_config(parent, project_dir)
-        findings.append(
-            Finding(
-                "warning", Code.PARENT_CONFIG_DIR, message, hint, Position(parent / ".streamlit")
-            )
-        )
-    if use_env:
+        message, hint = parent_config(parent, context.project_dir)
+        findings.append(Finding("warning", Code.PARENT_CONFIG_DIR, message, hint, Position(parent)))
+    if context.use_env:
         findings.extend(check_env(catalog, env))
-    return _report(tuple(checked), use_env, findings, catalog)
+    resolution = resolve(context, catalog)
+    for read in resolution.layers:
+        if read.scope.is_file:
+            continue  # check_bytes has seen their values
+        for setting in read.settings.values():
+            for problem in value_problems(catalog.options[setting.key], setting.value, catalog):
+                findings.append(_finding_at(problem, setting.key, setting.source))
+    for conflict in conflicts(resolution.options):
+        findings.append(_finding_at(conflict.problem, conflict.key, conflict.source))
+    return _report(tuple(checked), context.use_env, findings, catalog)
+
+
+def _finding_at(problem: Problem, key: str, source: Source) -> Finding:
+    """A finding placed where a value was set: its file line, env var or flag."""
+    return Finding(
+        problem.severity,
+        problem.code,
+        problem.message,
+        problem.hint,
+        source.position if source.scope.is_file else None,
+        key,
+        env_var=source.name if source.scope is Scope.ENV else None,
+        flag=source.name if source.scope is Scope.FLAG else None,
+    )
 
 
 def _report(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stconfig.environment import StreamlitInstall
-from stconfig.locate import CONFIG_DIR, script_config_path
+from stconfig.locate import CONFIG_DIR, SECRETS_FILE, script_config_path
 from stconfig.model import Unknown, Value
 
 
@@ -94,11 +94,11 @@ def _secrets_files(effective: Lookup, inputs: Inputs) -> Value | Unknown:
     # `config.get_config_files("secrets.toml")`: global, project (the two are not de-duplicated),
     # then the script-level file where this Streamlit reads one and it is not already listed.
     files = [
-        str(inputs.home / CONFIG_DIR / "secrets.toml"),
-        str(inputs.project_dir / CONFIG_DIR / "secrets.toml"),
+        str(inputs.home / CONFIG_DIR / SECRETS_FILE),
+        str(inputs.project_dir / CONFIG_DIR / SECRETS_FILE),
     ]
     if inputs.script is not None and inputs.reads_script_config:
-        script_level = str(script_config_path(inputs.script).with_name("secrets.toml"))
+        script_level = str(script_config_path(inputs.script).with_name(SECRETS_FILE))
         if script_level not in files:
             files.append(script_level)
     return files

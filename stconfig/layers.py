@@ -17,7 +17,15 @@ from typing import Any
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, UsageError
 from stconfig.model import Layer, Position, Scope, Setting, Source, Value
-from stconfig.problems import BOM, NOT_REGULAR, Code, not_utf8, syntax, toml_limit
+from stconfig.problems import (
+    BOM,
+    NOT_REGULAR,
+    Code,
+    allowed_consequence,
+    not_utf8,
+    syntax,
+    toml_limit,
+)
 from stconfig.readfile import NotRegularFile, read_regular
 from stconfig.tomlscan import (
     BARE_KEY,
@@ -30,7 +38,7 @@ from stconfig.tomlscan import (
     loads,
     syntax_error_place,
 )
-from stconfig.values import parse_click
+from stconfig.values import check_allowed, parse_click
 
 _THEME_CATEGORIES = ("sidebar", "light", "dark")
 _ENV_PREFIX = "env:"
@@ -282,6 +290,19 @@ def scan_env(
                 )
             )
             continue
+        try:
+            # click passes any text; Streamlit's own check of the allowed values comes later.
+            check_allowed(spec, value)
+        except InvalidValueError as error:
+            problems.append(
+                EnvProblem(
+                    name,
+                    spec.key,
+                    f"{name}={raw!r}: {error.message}: {allowed_consequence(spec)}",
+                    hint="use one of " + ", ".join(spec.allowed or ()),
+                )
+            )
+            continue
         if value is not None:
             settings[spec.key] = Setting(spec.key, value, Source(Scope.ENV, name=name))
     return settings, problems
@@ -326,6 +347,7 @@ def read_flag_layer(catalog: Catalog, flags: Sequence[str]) -> Layer:
         value: Value = None
         for raw in raws:
             parsed = parse_click(spec, raw, from_env=False)
+            check_allowed(spec, parsed)
             value = (
                 value + parsed if isinstance(value, list) and isinstance(parsed, list) else parsed
             )

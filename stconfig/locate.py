@@ -16,6 +16,7 @@ from stconfig.model import Scope
 
 CONFIG_DIR = ".streamlit"
 CONFIG_FILE = "config.toml"
+SECRETS_FILE = "secrets.toml"
 
 
 def config_file_in(directory: Path) -> Path:
@@ -65,16 +66,16 @@ def script_config_path(script: Path) -> Path:
     return config_file_in(Path(os.path.abspath(script)).parent)
 
 
-def parent_with_config_dir(project_dir: Path, home: Path) -> Path | None:
-    """A parent holding `.streamlit/` when the project has none: Streamlit will not read it.
-
-    `$HOME/.streamlit` is the global layer, which Streamlit does read, so it does not count.
-    """
-    if (project_dir / CONFIG_DIR).exists():
+def parent_config_file(project_dir: Path, home: Path) -> Path | None:
+    """The nearest parent's `.streamlit/config.toml` when the project has none: Streamlit will
+    not read it. A parent `.streamlit/` holding only secrets.toml or local_id.txt is no config;
+    `$HOME/.streamlit/config.toml` is the global layer, which Streamlit does read."""
+    if config_file_in(project_dir).exists():
         return None
     for parent in project_dir.parents:
-        if parent != home and (parent / CONFIG_DIR).is_dir():
-            return parent
+        candidate = config_file_in(parent)
+        if parent != home and candidate.is_file():
+            return candidate
     return None
 
 

@@ -7,8 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stconfig.model import Value
+
+if TYPE_CHECKING:
+    from stconfig.catalog import OptionSpec
 
 
 class Code(StrEnum):
@@ -30,6 +34,14 @@ class Code(StrEnum):
     UNREADABLE = "unreadable"
     DEPRECATED = "deprecated"
     TOML_LIMIT = "toml-limit"
+    # What Streamlit's start-up code refuses or warns about (stconfig/startup.py).
+    PORT_RANGE = "port-range"
+    CACHE_SIZE = "cache-size"
+    TRUSTED_HEADERS = "trusted-headers"
+    METRICS_ATTRIBUTES = "metrics-attributes"
+    DEPRECATED_VALUE = "deprecated-value"
+    DEV_MODE_PORT = "dev-mode-port"
+    CORS_XSRF = "cors-xsrf"
 
 
 BOM = "starts with a UTF-8 byte order mark (BOM)"
@@ -65,13 +77,28 @@ def syntax(reason: str) -> str:
     return f"TOML syntax error: {reason}"
 
 
-def parent_config(parent: Path, project_dir: Path) -> tuple[str, str]:
-    """(message, hint): `.streamlit/` sits in a parent directory, which Streamlit never reads."""
+def parent_config(config_file: Path, project_dir: Path) -> tuple[str, str]:
+    """(message, hint): a parent directory's config.toml, which Streamlit never reads."""
+    parent = config_file.parent.parent
     return (
-        f"{parent / '.streamlit'} is in a parent directory: Streamlit run from {project_dir} "
+        f"{config_file} is in a parent directory: Streamlit run from {project_dir} "
         "does not read it",
         f"run from {parent} (or pass -C {parent}), or move the file here",
     )
+
+
+def parent_config_meant(config_file: Path, new_file: Path) -> str:
+    """`set` is about to create a project file below a parent directory's config."""
+    parent = config_file.parent.parent
+    return (
+        f"{new_file} does not exist and {config_file} is the config of a parent directory: "
+        f"to change that one, run from {parent} or pass -C {parent}"
+    )
+
+
+def secrets_file(path: Path) -> str:
+    """`check` given Streamlit's secrets file (its values are never shown)."""
+    return f"{path} is a Streamlit secrets file, not a config file: check reads config.toml files"
 
 
 def no_script_config(version: str | None, path: Path) -> str:
@@ -103,3 +130,14 @@ def not_boolean(key: str, value: Value) -> str:
         f"{key} is {toml_kind(value)} {tomlrender.value(value)}, not a boolean: "
         f"Streamlit treats it as {truth}"
     )
+
+
+# The Streamlit functions that check allowed values while the config loads, so at start.
+_CHECKED_AT_START = ("streamlit/config.py:_check_conflicts", "streamlit/logger.py:set_log_level")
+
+
+def allowed_consequence(spec: OptionSpec) -> str:
+    """What Streamlit does with a value outside `spec.allowed`, by where it checks them."""
+    if spec.allowed_enforced_by in _CHECKED_AT_START:
+        return "Streamlit fails to start"
+    return "Streamlit raises an error when the app runs"

@@ -24,7 +24,7 @@ from stconfig.locate import (
     config_file_in,
     file_layer_paths,
     home_dir,
-    parent_with_config_dir,
+    parent_config_file,
     project_dir_from,
     script_config_path,
 )
@@ -128,7 +128,7 @@ def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> li
     if context.script is not None and not catalog.reads_script_config:
         script_config = script_config_path(context.script)
         warnings.append(no_script_config(catalog.streamlit_version, script_config))
-    parent = parent_with_config_dir(context.project_dir, context.home)
+    parent = parent_config_file(context.project_dir, context.home)
     if parent is not None:
         message, hint = parent_config(parent, context.project_dir)
         warnings.append(f"{message} ({hint})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,11 +13,12 @@ from stconfig import durable, tomledit
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, NotSetError, UnknownKeyError, UsageError
 from stconfig.layers import FileProblem, walk_sections
-from stconfig.locate import Target, TargetChoice, display_path
-from stconfig.model import PRECEDENCE, Scope, Setting, Value
-from stconfig.problems import no_script_config, toml_limit
+from stconfig.locate import Target, TargetChoice, display_path, parent_config_file
+from stconfig.model import PRECEDENCE, Position, Scope, Setting, Source, Value
+from stconfig.problems import no_script_config, parent_config_meant, toml_limit
 from stconfig.redact import HIDDEN, diff_lines, secret_paths, shown
 from stconfig.resolve import Context, resolve
+from stconfig.startup import CONFLICT_KEYS, conflicts, value_problems
 from stconfig.tomlscan import TomlLimit, loads
 from stconfig.values import parse_values, to_json
 
@@ -34,6 +35,7 @@ class WriteOutcome:
     new: Value | None  # None after unset
     changed: bool  # the file's text changes (False: the value was already there)
     written: bool  # the file was written (never with --dry-run)
+    created: bool  # the file did not exist before (with --dry-run: would be created)
     sensitive: bool
     diff: str  # with --dry-run, the unified diff of the change; otherwise ""
     overridden_by: tuple[Setting, ...]  # higher layers that set it too, highest first
@@ -63,6 +65,7 @@ class WriteOutcome:
             "new": visible(self.new),
             "changed": self.changed,
             "written": self.written,
+            "created": self.created,
             "overridden_by": [
                 {**setting.source.to_json(), "value": visible(setting.value)}
                 for setting in self.overridden_by
@@ -115,6 +118,12 @@ def set_option(
     if request.spec is None:
         _refuse_fatal_shape(request.catalog, request.parts, value)
     target = request.target
+    if request.spec is not None:
+        _refuse_at_start(request, request.spec, value, force=force)
+    if target.scope is Scope.PROJECT and not target.path.exists():
+        meant = parent_config_file(context.project_dir, context.home)
+        if meant is not None:
+            request.warnings.append(parent_config_meant(meant, target.path))
     if target.scope is Scope.SCRIPT and not request.catalog.reads_script_config:
         request.warnings.append(no_script_config(request.catalog.streamlit_version, target.path))
 
@@ -156,6 +165,7 @@ def _apply(
     dry_run: bool,
 ) -> WriteOutcome:
     key, target, catalog = request.key, request.target, request.catalog
+    existed = target.path.exists()
     if dry_run:
         before = durable.read_document(target.path)
         result: tomledit.EditResult = edit(before)
@@ -185,6 +195,7 @@ def _apply(
         new=new,
         changed=result.changed,
         written=written,
+        created=not existed and result.changed and action == "set",
         sensitive=sensitive,
         diff=diff,
         overridden_by=overriding,
@@ -214,6 +225,37 @@ def _refuse_fatal_shape(catalog: Catalog, parts: tuple[str, ...], value: Value) 
             pass
     except FileProblem as problem:
         raise UsageError(f"cannot set {key}: {problem}") from None
+
+
+def _refuse_at_start(request: _Request, spec: OptionSpec, value: Value, *, force: bool) -> None:
+    """InvalidValueError (exit 2) for a value Streamlit's start refuses; a combination it refuses
+    (global.developmentMode with a port) also, unless --force, which warns instead."""
+    for problem in value_problems(spec, value, request.catalog):
+        if problem.severity == "error":
+            raise InvalidValueError(problem.message, hint=problem.hint)
+        request.warnings.append(problem.message)
+    if spec.key not in CONFLICT_KEYS:
+        return
+    options = dict(resolve(request.context, request.catalog).options)
+    before = options[spec.key]
+    target = request.target
+    wins = target.scope not in PRECEDENCE or (
+        PRECEDENCE.index(target.scope) >= PRECEDENCE.index(before.source.scope)
+    )
+    if not wins:
+        return  # a higher layer keeps its value: the start sees no change
+    source = Source(target.scope, Position(target.path))
+    options[spec.key] = replace(before, value=value, source=source, at_start=value)
+    for conflict in conflicts(options):
+        if spec.key not in conflict.involves:
+            continue
+        problem = conflict.problem
+        if problem.severity == "warning":
+            request.warnings.append(problem.message)
+        elif force:
+            request.warnings.append(f"{problem.message} (written anyway: --force)")
+        else:
+            raise InvalidValueError(problem.message, hint=problem.hint + " (or pass --force)")
 
 
 def _unknown_warning(catalog: Catalog, key: str) -> str:

@@ -198,6 +198,8 @@ def test_allowed_values_only_where_streamlit_enforces_them(st167: Catalog) -> No
 
 def test_how_1_67_reads_files(st167: Catalog) -> None:
     assert st167.reads_script_config
+    assert st167.theme_files
+    assert "streamlit.App" in st167.asgi_app_classes and st167.asgi_app_names[0] == "app"
     assert not st167.broken_file_fatal
     assert st167.bom == "skipped"
     assert st167.theme_sections == (
@@ -365,7 +367,7 @@ def test_missing_interpreter_falls_back(cache_home: Path, tmp_path: Path) -> Non
     ("body", "reason"),
     [
         ("echo 'not json'", "printed an unexpected option catalog"),
-        ("echo '{\"format\": 99}'", "format 99, expected 1"),
+        ("echo '{\"format\": 99}'", "format 99, expected 2"),
         ("echo 'ImportError: No module named streamlit' >&2; exit 1", "No module named streamlit"),
     ],
 )
@@ -402,6 +404,7 @@ def test_streamlit_1_40(cache_home: Path, streamlit_140_python: Path) -> None:
     assert not catalog.reads_script_config
     assert catalog.broken_file_fatal
     assert catalog.bom == "fatal"
+    assert not catalog.theme_files and catalog.asgi_app_classes == ()
     spec = catalog.require("runner.enforceSerializableSessionState")
     assert (spec.type, spec.default) == ("bool", False)
     assert catalog.get("server.folderWatchList") is None

@@ -256,6 +256,37 @@ def test_parent_config_dir_is_a_warning(tmp_path: Path, monkeypatch: pytest.Monk
     assert "-C" in finding["hint"]
 
 
+def test_parent_warning_names_the_config_file_not_a_secrets_only_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parent `.streamlit/` with only secrets.toml or local_id.txt is no config to point at;
+    the warning names the nearest parent config.toml, even above such a directory."""
+    config = write_config(tmp_path / "repo", "[server]\nport = 1\n")
+    middle = tmp_path / "repo" / "apps"
+    (middle / ".streamlit").mkdir(parents=True)
+    (middle / ".streamlit" / "secrets.toml").write_text('password = "hunter2"\n')
+    (middle / ".streamlit" / "local_id.txt").write_text("x\n")
+    (middle / "one").mkdir()
+    monkeypatch.chdir(middle / "one")
+    (finding,) = json.loads(run("--json").stdout)["findings"]
+    assert finding["code"] == "parent-config-dir" and finding["file"] == str(config)
+    assert finding["message"].startswith(f"{config} is in a parent directory")
+    config.unlink()
+    assert json.loads(run("--json").stdout)["findings"] == []
+
+
+def test_a_secrets_file_is_not_checked_as_config(project: Path) -> None:
+    path = project / ".streamlit" / "secrets.toml"
+    path.parent.mkdir()
+    path.write_text('password = "hunter2"\n[connections.db]\nurl = "postgres://u:pw@h/db"\n')
+    result = run(".streamlit/secrets.toml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "stconfig: error: .streamlit/secrets.toml is a Streamlit secrets file, not a config file"
+    )
+    assert "hunter2" not in result.output and "pw@h" not in result.output
+
+
 def test_warnings_pass_unless_strict(project: Path) -> None:
     path = write_config(project, "[global]\nlogLevel = 'info'\n")
     assert run(str(path)).exit_code == 0
@@ -293,6 +324,7 @@ def test_json_shape(project: Path) -> None:
             "column": 1,
             "key": KEY,
             "env_var": None,
+            "flag": None,
             "message": f'{KEY} is a string "false", not a boolean: Streamlit treats it as true',
             "hint": "write enforceSerializableSessionState = false without quotes",
         }

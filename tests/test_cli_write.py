@@ -291,6 +291,7 @@ def test_json_output(project: Path) -> None:
         "new": True,
         "changed": True,
         "written": True,
+        "created": True,
         "overridden_by": [],
     }
 
@@ -524,3 +525,24 @@ def test_force_still_refuses_what_streamlit_cannot_start_with(
     assert "Streamlit fails to start" in result.stderr
     assert path.read_text() == "[server]\nheadless = true\n"
     assert sorted(p.name for p in path.parent.iterdir()) == ["config.toml"]
+
+
+def test_set_says_it_creates_a_file_and_points_at_a_parent_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a subdirectory of a project, `set` creates sub/.streamlit/config.toml: it says so and
+    names the parent's config.toml the user probably meant."""
+    parent = write_config(tmp_path / "repo", "[server]\nport = 8600\n")
+    sub = tmp_path / "repo" / "sub"
+    sub.mkdir()
+    monkeypatch.chdir(sub)
+    dry = run("set", "--dry-run", "server.port", "8700")
+    assert "would create .streamlit/config.toml" in dry.stderr
+    result = run("set", "server.port", "8700")
+    assert result.exit_code == 0, result.output
+    assert "stconfig: created .streamlit/config.toml\n" in result.stderr
+    assert f"{parent} is the config of a parent directory" in result.stderr
+    assert f"-C {tmp_path / 'repo'}" in result.stderr
+    again = run("set", "--json", "server.port", "8800")
+    assert json.loads(again.stdout)["created"] is False
+    assert "created" not in again.stderr and "parent directory" not in again.stderr

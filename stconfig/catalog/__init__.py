@@ -80,6 +80,10 @@ class Catalog:
     reads_script_config: bool  # reads <script dir>/.streamlit/config.toml
     broken_file_fatal: bool  # a TOML syntax error stops `streamlit run` instead of skipping
     bom: FileEffect  # what a UTF-8 BOM at the start of a config file does
+    theme_files: bool = False  # follows theme.base to a TOML theme file (process_theme_inheritance)
+    # `streamlit run` starts a script assigning one of these in ASGI mode (app_discovery.py).
+    asgi_app_classes: tuple[str, ...] = ()
+    asgi_app_names: tuple[str, ...] = ()  # the app variable names it looks for first
     removed: Mapping[str, str] = field(default_factory=dict)  # key or `section.*` -> note
     fallback_reason: str | None = None  # with origin "shipped-fallback": why introspection failed
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
-FORMAT = 1  # bump when the JSON shape changes; stconfig rejects other formats
+FORMAT = 2  # bump when the JSON shape changes; stconfig rejects other formats
 
 _TYPES = {bool: "bool", int: "int", float: "float", str: "str"}
 _BOGUS = "stconfig-not-a-valid-value"
@@ -225,6 +225,16 @@ def _theme_sections(config: Any, options: dict[str, Any]) -> list[str]:
     return sorted(sections)
 
 
+def _asgi_discovery() -> dict[str, list[str]]:
+    """How `streamlit run` tells an ASGI app script (web/server/app_discovery.py, 1.53+): the
+    constructors it looks for and the variable names it prefers; none before it existed."""
+    discovery = _import("streamlit.web.server.app_discovery")
+    return {
+        "asgi_app_classes": list(getattr(discovery, "_KNOWN_ASGI_APP_CLASSES", ())),
+        "asgi_app_names": list(getattr(discovery, "_PREFERRED_APP_NAMES", ())),
+    }
+
+
 def _load_project_file(config: Any, content: str) -> str:
     """How this Streamlit treats a project config.toml with `content`: applied, skipped or fatal.
 
@@ -265,6 +275,8 @@ def introspect() -> dict[str, Any]:
         "sections": sections,
         "theme_sections": _theme_sections(config, options),
         "reads_script_config": hasattr(file_util, "get_main_script_streamlit_file_path"),
+        "theme_files": hasattr(_import("streamlit.config_util"), "process_theme_inheritance"),
+        **_asgi_discovery(),
         "broken_file_fatal": broken == "fatal",
         "bom": bom,
     }

@@ -21,7 +21,7 @@ from stconfig.errors import ConfigFileError, ProbeError
 DATA_DIR = Path(__file__).parent / "data"
 INTROSPECT_SCRIPT = Path(__file__).with_name("introspect.py")
 INTROSPECT_TIMEOUT = 60.0
-FORMAT = 1  # the `format` introspect.py writes (it cannot import this module)
+FORMAT = 2  # the `format` introspect.py writes (it cannot import this module)
 _SHIPPED = re.compile(r"^streamlit-(?P<version>.+)\.json$")
 _REMOVED_FILE = DATA_DIR / "removed.json"
 
@@ -71,9 +71,12 @@ def validate(data: Any) -> dict[str, Any]:
         raise ValueError(f"format {data.get('format')!r}, expected {FORMAT}")
     if not isinstance(data.get("streamlit_version"), str):
         raise ValueError("no streamlit_version")
-    for name in ("reads_script_config", "broken_file_fatal"):
+    for name in ("reads_script_config", "broken_file_fatal", "theme_files"):
         if not isinstance(data.get(name), bool):
             raise ValueError(f"{name} is not a bool")
+    for name in ("asgi_app_classes", "asgi_app_names"):
+        if not isinstance(data.get(name), list):
+            raise ValueError(f"{name} is not a list")
     if data.get("bom") not in get_args(FileEffect):
         raise ValueError(f"bom is {data.get('bom')!r}")
     if not isinstance(data.get("sections"), dict) or not isinstance(
@@ -172,6 +175,9 @@ def catalog_from_data(
         reads_script_config=data["reads_script_config"],
         broken_file_fatal=data["broken_file_fatal"],
         bom=data["bom"],
+        theme_files=data["theme_files"],
+        asgi_app_classes=tuple(data["asgi_app_classes"]),
+        asgi_app_names=tuple(data["asgi_app_names"]),
         removed=_removed(),
         fallback_reason=fallback_reason,
     )

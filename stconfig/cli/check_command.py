@@ -17,6 +17,8 @@ _SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
 def _place(finding: Finding) -> str:
     if finding.env_var is not None:
         return f"env {finding.env_var}"
+    if finding.flag is not None:
+        return f"flag {finding.flag}"
     if finding.position is None or finding.position.path is None:
         return "stconfig"
     return finding.position.text(display_path(finding.position.path))
@@ -61,12 +63,5 @@ def run_check(options: Options) -> int:
     if options.files:
         report = check_files(options.files, catalog, context.env)
     else:
-        report = check_layers(
-            context.home,
-            context.project_dir,
-            context.script,
-            catalog,
-            context.env,
-            use_env=context.use_env,
-        )
+        report = check_layers(context, catalog)
     return render_report(report, json_=options.json_, quiet=options.quiet, strict=options.strict)

@@ -339,7 +339,7 @@ COMMANDS: tuple[Command, ...] = (
                 kind="path",
             ),
         ),
-        options=(STRICT, JSON, PROJECT_DIR, SCRIPT, NO_ENV, QUIET),
+        options=(STRICT, JSON, PROJECT_DIR, SCRIPT, NO_ENV, FLAG, QUIET),
     ),
     Command(
         "edit",

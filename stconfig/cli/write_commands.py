@@ -56,6 +56,9 @@ def _report(outcome: WriteOutcome, options: Options) -> int:
         messages.note(f"{where} {outcome.key}: {old} -> {new} (dry run: nothing written)")
     else:
         messages.note(f"{where} {outcome.key}: {old} -> {new}")
+    if outcome.created:
+        shown_path = display_path(outcome.target.path)
+        messages.note(f"would create {shown_path}" if options.dry_run else f"created {shown_path}")
     winner = outcome.still_wins
     if winner is not None:
         messages.warn(
