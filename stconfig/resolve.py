@@ -97,7 +97,9 @@ def read_layers(context: Context, catalog: Catalog) -> list[Layer]:
     return layers
 
 
-def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> list[str]:
+def catalog_warnings(catalog: Catalog) -> list[str]:
+    """What users must know about the catalog itself: no Streamlit found, or its options could
+    not be read, so another version's catalog stands in."""
     warnings = []
     if catalog.streamlit_version is None:
         warnings.append(
@@ -108,6 +110,11 @@ def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> li
             f"cannot read the options of Streamlit {catalog.streamlit_version} "
             f"({catalog.fallback_reason}): using the catalog shipped for {catalog.data_version}"
         )
+    return warnings
+
+
+def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> list[str]:
+    warnings = catalog_warnings(catalog)
     for layer in layers:
         where = f"{layer.scope.value} {layer.path}" if layer.path else layer.scope.value
         if layer.error:

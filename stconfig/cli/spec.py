@@ -99,6 +99,8 @@ class Options:
     query: tuple[str, ...] = ()
     state: tuple[str, ...] = ()
     allow_app_errors: bool = False
+    output: Path | None = None
+    directory: Path | None = None
 
     def context(self) -> Context:
         """The world `streamlit run` would see, as these options describe it."""
@@ -245,6 +247,14 @@ ALLOW_APP_ERRORS = Opt(
     "allow_app_errors",
     "flag",
     "Exit 0, not 4, when every value pickles but the app raised or timed out.",
+)
+
+OUTPUT = Opt(
+    ("-o", "--output"),
+    "output",
+    "path",
+    "Write it to FILE (atomically) instead of stdout.",
+    metavar="FILE",
 )
 
 COMMON = (PROJECT_DIR, SCRIPT, NO_ENV, FLAG, JSON, QUIET)
@@ -422,6 +432,17 @@ COMMANDS: tuple[Command, ...] = (
         "read_commands:run_describe",
         args=(Arg("key", "KEY", "Option key.", complete="key"),),
         options=COMMON,
+    ),
+    Command(
+        "schema",
+        "A JSON Schema of config.toml for the installed Streamlit (taplo, Even Better TOML).",
+        "Generated from the option catalog of the Streamlit found (as `show` finds it, or "
+        "--python): every section and theme sub-section, types, defaults, descriptions, "
+        "allowed values; unknown keys are errors, removed keys say what became of them. "
+        "Editors then complete and validate config files as they are typed.\n\n"
+        "Example: stconfig schema --output .streamlit/config.schema.json",
+        "schema_command:run_schema",
+        options=(OUTPUT, PYTHON, PROJECT_DIR, QUIET),
     ),
     Command(
         "completion",
