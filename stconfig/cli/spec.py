@@ -257,6 +257,21 @@ OUTPUT = Opt(
     metavar="FILE",
 )
 
+KEY_OPTION = Opt(
+    ("--key",),
+    "key",
+    "text",
+    "Report this option instead of runner.enforceSerializableSessionState.",
+    metavar="KEY",
+)
+EXPECT_ALL = Opt(
+    ("--expect",),
+    "expect",
+    "choice",
+    "Exit 1 unless every app is so (a CI gate; a bool --key).",
+    choices=("enforced", "not-enforced"),
+)
+
 COMMON = (PROJECT_DIR, SCRIPT, NO_ENV, FLAG, JSON, QUIET)
 TARGETS = (PROJECT, GLOBAL, SCRIPT_DIR, FILE)
 SHELLS = ("bash", "zsh", "fish", "powershell")
@@ -443,6 +458,29 @@ COMMANDS: tuple[Command, ...] = (
         "Example: stconfig schema --output .streamlit/config.schema.json",
         "schema_command:run_schema",
         options=(OUTPUT, PYTHON, PROJECT_DIR, QUIET),
+    ),
+    Command(
+        "scan",
+        "Every Streamlit app under DIR: its start directory, layers, the flag's value, errors.",
+        "Finds apps by `streamlit run X` in Procfiles, Dockerfiles, shell scripts, Makefiles, "
+        "GitHub workflows, pyproject.toml and devcontainer.json (starting where they cd to), "
+        "and by entry scripts that import streamlit (streamlit_app.py, app.py, Home.py, "
+        "main.py, *_app.py) that are neither pages nor modules of another app. Virtualenvs, "
+        ".git, node_modules and build folders are skipped. Each app's config files (global, "
+        "project, script-level) are read as `streamlit run` reads them; the environment is not. "
+        "Paths in --json are absolute.\n\n"
+        "Example: stconfig scan ~/src/monorepo --expect enforced",
+        "scan_command:run_scan",
+        args=(
+            Arg(
+                "directory",
+                "DIR",
+                "Where to look (default: the current directory).",
+                arity="optional",
+                kind="path",
+            ),
+        ),
+        options=(KEY_OPTION, EXPECT_ALL, JSON, QUIET),
     ),
     Command(
         "completion",
