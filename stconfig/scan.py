@@ -389,14 +389,15 @@ def report(
             project_dir=app.project_dir, home=home, env=env, script=app.script, use_env=False
         )
         catalog = catalogs.get(context.streamlit)
-        resolution = resolve(context, catalog)
+        spec = catalog.require(key)
+        resolution = resolve(context, catalog, keys=(spec.key,))
         checked = check_layers(home, app.project_dir, app.script, catalog, env, use_env=False)
         reports.append(
             AppReport(
                 app=app,
                 streamlit_version=catalog.streamlit_version,
                 layers=tuple(layer for layer in resolution.layers if layer.scope.is_file),
-                resolved=resolution.options[catalog.require(key).key],
+                resolved=resolution.options[spec.key],
                 errors=tuple(f for f in checked.findings if f.severity == "error"),
             )
         )
