@@ -180,10 +180,7 @@ def test_text_lines_when_piped(repo: Path) -> None:
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert (
-        lines[0]
-        == "apps/hr/Home.py\tfalse\tglobal "
-        + str(Path.home() / ".streamlit/config.toml:2")
-        + "\tapps/hr\tentry-name"
+        lines[0] == "apps/hr/Home.py\tfalse\tglobal ~/.streamlit/config.toml:2\tapps/hr\tentry-name"
     )
     assert lines[1].startswith("  apps/hr/.streamlit/config.toml:2:")
     assert lines[1].endswith("[toml-syntax]")

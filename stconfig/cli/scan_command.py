@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stconfig.check import Finding
 from stconfig.cli.output import Messages, emit, emit_json
 from stconfig.cli.spec import Options
 from stconfig.errors import ExitCode, UsageError
@@ -22,11 +23,20 @@ if TYPE_CHECKING:
 
 
 def _relative(path: Path, root: Path) -> str:
-    """A path as the text view shows it: relative to the scanned directory when inside it."""
-    try:
-        return str(path.relative_to(root)) or "."
-    except ValueError:
-        return str(path)
+    """A path as the text views show it: relative to the scanned directory, or under `~/`."""
+    for base, prefix in ((root, ""), (Path.home(), "~/")):
+        try:
+            return prefix + (str(path.relative_to(base)) or ".")
+        except ValueError:
+            continue
+    return str(path)
+
+
+def _place(finding: Finding, root: Path) -> str:
+    position = finding.position
+    if position is None or position.path is None:
+        return "stconfig"
+    return position.text(_relative(position.path, root))
 
 
 def _value_text(report: AppReport) -> str:
@@ -76,12 +86,7 @@ def _lines(reports: list[AppReport], root: Path) -> list[str]:
             )
         )
         for finding in report.errors:
-            place = (
-                finding.position.text(_relative(finding.position.path, root))
-                if (finding.position and finding.position.path)
-                else "stconfig"
-            )
-            lines.append(f"  {place}: error: {finding.message} [{finding.code}]")
+            lines.append(f"  {_place(finding, root)}: error: {finding.message} [{finding.code}]")
     return lines
 
 
@@ -112,8 +117,8 @@ def _table(reports: list[AppReport], root: Path, key: str, out: Console) -> None
     out.print(table)
     for report in reports:
         for finding in report.errors:
-            place = finding.position.text() if finding.position else "stconfig"
-            out.print(f"[red]error[/red] {escape(place)}: {escape(finding.message)}")
+            place = escape(_place(finding, root))
+            out.print(f"[red]error[/red] {place}: {escape(finding.message)} [{finding.code}]")
 
 
 def run_scan(options: Options) -> int:
