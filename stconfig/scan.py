@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -277,30 +277,37 @@ def _resolve_launch(launch: _Launch, python: Sequence[str]) -> App | None:
             return App(Path(script), Path(base), launch.found_by)
     if not launch.relocated:
         return None
-    # Copied into an image: a script whose path ends as written, nearest the Dockerfile first.
-    tail = os.sep + os.path.normpath(launch.script.lstrip("/"))
-    matches = [p for p in python if p.endswith(tail)]
-    near = [p for p in matches if p.startswith(launch.bases[0] + os.sep)]
-    if not matches:
-        return None
-    chosen = (near or matches)[0]
-    return App(Path(chosen), Path(chosen[: -len(tail)] or os.sep), launch.found_by)
+    # Copied into an image: a script whose path ends as written, the one nearest the Dockerfile
+    # first. An absolute path outside WORKDIR may have been copied anywhere: its shorter tails
+    # are tried too, down to the file name.
+    parts = os.path.normpath(launch.script).strip(os.sep).split(os.sep)
+    tails = [parts[i:] for i in range(len(parts))] if os.path.isabs(launch.script) else [parts]
+    for tail_parts in tails:
+        tail = os.sep + os.path.join(*tail_parts)
+        matches = [p for p in python if p.endswith(tail)]
+        near = [p for p in matches if p.startswith(launch.bases[0] + os.sep)]
+        if matches:
+            chosen = min(near or matches, key=lambda p: (p.count(os.sep), p))
+            return App(Path(chosen), Path(chosen[: -len(tail)] or os.sep), launch.found_by)
+    return None
 
 
 def _imports_streamlit(head: bytes) -> bool:
     return _STREAMLIT_IMPORT.search(head) is not None
 
 
-def _module_paths(path: str, head: bytes, bases: Iterable[str]) -> Iterator[str]:
-    """The files the script's imports and `st.Page("x.py")` references may name."""
+def _module_paths(path: str, head: bytes, app_dir: str, start: str | None) -> Iterator[str]:
+    """The files a script's imports and `st.Page("x.py")` references may name. `app_dir` is its
+    main script's directory: Streamlit puts it on sys.path and resolves pages from it; `start`,
+    where the app starts, is on sys.path too with `python -m streamlit run`."""
     text = head.decode("utf-8", errors="replace")
     here = os.path.dirname(path)
     for match in _PAGE_REF.finditer(text):
-        for base in (here, *bases):
-            yield os.path.normpath(os.path.join(base, match[1]))
+        yield os.path.normpath(os.path.join(app_dir, match[1]))
+    bases = tuple(dict.fromkeys(b for b in (here, app_dir, start) if b))
     for match in _IMPORT.finditer(text):
         names: list[str] = []
-        search: tuple[str, ...] = (here, *bases)
+        search: tuple[str, ...] = bases
         if match[3] is not None:
             names = [n.split(" as ")[0].strip() for n in match[3].split(",")]
         else:
@@ -357,10 +364,10 @@ def find_apps(root: Path) -> tuple[list[App], list[Skipped]]:
         if not _imports_streamlit(head):
             continue
         directory = os.path.dirname(path)
-        # A page runs with its main script's directory on sys.path, as that script does.
-        main_dir = os.path.dirname(directory) if os.path.basename(directory) == "pages" else None
-        bases = {b for b in (main_dir, starts.get(path), base) if b}
-        for module in _module_paths(path, head, bases):
+        app_dir = (
+            os.path.dirname(directory) if os.path.basename(directory) == "pages" else directory
+        )
+        for module in _module_paths(path, head, app_dir, starts.get(path)):
             referenced.setdefault(module, set()).add(path)
     for path in candidates:
         directory = os.path.dirname(path)
@@ -373,7 +380,7 @@ def find_apps(root: Path) -> tuple[list[App], list[Skipped]]:
     return sorted(apps.values(), key=lambda a: (str(a.script), str(a.project_dir))), skipped
 
 
-def report(
+def _report(
     apps: Sequence[App],
     key: str,
     home: Path,
@@ -425,4 +432,4 @@ def scan(
     caller can say when one stood in for a Streamlit it could not read)."""
     apps, skipped = find_apps(root)
     catalogs = _Catalogs()
-    return report(apps, key, home, env, catalogs), skipped, list(catalogs.loaded.values())
+    return _report(apps, key, home, env, catalogs), skipped, list(catalogs.loaded.values())

@@ -317,3 +317,35 @@ def test_scan_imports_no_streamlit(repo: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)["apps"]) == len(EXPECTED)
     assert done.stderr.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "start"),
+    [
+        ('WORKDIR /app\nCOPY ui/ .\nCMD ["streamlit", "run", "app.py"]\n', "ui"),
+        ("WORKDIR /srv\nCOPY . .\nCMD streamlit run /srv/ui/app.py\n", "."),
+        ("COPY ui /opt/ui\nCMD streamlit run /opt/ui/app.py\n", "."),
+    ],
+)
+def test_a_dockerfile_script_is_found_as_copied_into_the_image(
+    tmp_path: Path, dockerfile: str, start: str
+) -> None:
+    root = tmp_path / "r"
+    put(root / "Dockerfile", dockerfile)
+    put(root / "ui/app.py", ST)
+    put(root / "other/deeper/ui/app.py", "print('not streamlit')\n")
+    apps, skipped = find_apps(root)
+    assert skipped == []
+    assert [
+        (rel(str(a.script), root), rel(str(a.project_dir), root), a.found_by) for a in apps
+    ] == [("ui/app.py", start, f"Dockerfile:{dockerfile.count(chr(10))}")]
+
+
+def test_a_module_of_one_app_does_not_hide_another_app(tmp_path: Path) -> None:
+    """`import main` in apps/a means apps/a/main.py, not the main.py at the root."""
+    root = tmp_path / "r"
+    put(root / "main.py", ST)
+    put(root / "apps/a/streamlit_app.py", ST + "import main\n")
+    put(root / "apps/a/main.py", ST)
+    apps, _ = find_apps(root)
+    assert [rel(str(a.script), root) for a in apps] == ["apps/a/streamlit_app.py", "main.py"]
