@@ -7,13 +7,13 @@ tests included, states exactly which world it resolves.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from stconfig import computed
-from stconfig.catalog import Catalog
+from stconfig.catalog import Catalog, OptionSpec
 from stconfig.environment import StreamlitInstall, find_streamlit
 from stconfig.errors import NotSetError
 from stconfig.layers import read_env_layer, read_file_layer, read_flag_layer
@@ -98,7 +98,9 @@ def read_layers(context: Context, catalog: Catalog) -> list[Layer]:
     return layers
 
 
-def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> list[str]:
+def catalog_warnings(catalog: Catalog) -> list[str]:
+    """What users must know about the catalog itself: no Streamlit found, or its options could
+    not be read, so another version's catalog stands in."""
     warnings = []
     if catalog.streamlit_version is None:
         warnings.append(
@@ -109,6 +111,11 @@ def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> li
             f"cannot read the options of Streamlit {catalog.streamlit_version} "
             f"({catalog.fallback_reason}): using the catalog shipped for {catalog.data_version}"
         )
+    return warnings
+
+
+def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> list[str]:
+    warnings = catalog_warnings(catalog)
     for layer in layers:
         where = f"{layer.scope.value} {layer.path}" if layer.path else layer.scope.value
         if layer.error:
@@ -135,38 +142,46 @@ def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> li
     return warnings
 
 
-def resolve(context: Context, catalog: Catalog | None = None) -> Resolution:
+def _merge(spec: OptionSpec, layers: Sequence[Layer], secret_names: frozenset[str]) -> Resolved:
+    """One option's value from the highest layer that sets it, with the ones it overrides."""
+    settings: list[Setting] = [
+        layer.settings[spec.key] for layer in layers if spec.key in layer.settings
+    ]
+    winner = settings[-1] if settings else None
+    return Resolved(
+        key=spec.key,
+        value=winner.value if winner else spec.default,
+        source=winner.source if winner else Source(Scope.DEFAULT),
+        default=spec.default,
+        default_computed=spec.computed,
+        sensitive=is_secret(spec.sensitive, settings, secret_names),
+        overridden=tuple(reversed(settings[:-1])),
+        type=spec.type,
+    )
+
+
+def resolve(
+    context: Context, catalog: Catalog | None = None, keys: Collection[str] | None = None
+) -> Resolution:
+    """Every option's effective value, or only those of `keys` (`scan` asks for one option of
+    many apps; the others are merged only where a computed default needs them)."""
     catalog = catalog or context.catalog()
     layers = read_layers(context, catalog)
     secret_names = secret_env_names(catalog, layers)
-    options: dict[str, Resolved] = {}
-    for spec in catalog:
-        settings: list[Setting] = [
-            layer.settings[spec.key] for layer in layers if spec.key in layer.settings
-        ]
-        winner = settings[-1] if settings else None
-        options[spec.key] = Resolved(
-            key=spec.key,
-            value=winner.value if winner else spec.default,
-            source=winner.source if winner else Source(Scope.DEFAULT),
-            default=spec.default,
-            default_computed=spec.computed,
-            sensitive=is_secret(spec.sensitive, settings, secret_names),
-            overridden=tuple(reversed(settings[:-1])),
-            type=spec.type,
-        )
+    wanted = catalog.options if keys is None else keys
+    options = {key: _merge(catalog.options[key], layers, secret_names) for key in wanted}
     return Resolution(
         streamlit_version=catalog.streamlit_version,
         project_dir=context.project_dir,
         home=context.home,
         layers=tuple(layers),
-        options=_with_values_at_start(options, context, catalog),
+        options=_with_values_at_start(options, context, catalog, layers),
         warnings=tuple(_warnings(context, catalog, layers)),
     )
 
 
 def _with_values_at_start(
-    options: dict[str, Resolved], context: Context, catalog: Catalog
+    options: dict[str, Resolved], context: Context, catalog: Catalog, layers: Sequence[Layer]
 ) -> dict[str, Resolved]:
     """Each option with the value Streamlit will hold once started (`computed` derives what it
     can of the defaults Streamlit computes)."""
@@ -182,7 +197,7 @@ def _with_values_at_start(
 
     def at_start(key: str) -> Value | Unknown:
         if key not in memo:
-            resolved = options[key]
+            resolved = options.get(key) or _merge(catalog.options[key], layers, frozenset())
             memo[key] = (
                 computed.derive(key, at_start, inputs) if resolved.is_computed else resolved.value
             )

@@ -98,6 +98,8 @@ class Options:
     query: tuple[str, ...] = ()
     state: tuple[str, ...] = ()
     allow_app_errors: bool = False
+    output: Path | None = None
+    directory: Path | None = None
 
     def context(self, python: Path | None = None) -> Context:
         """The world `streamlit run` would see, as these options describe it, with the Streamlit
@@ -237,6 +239,29 @@ ALLOW_APP_ERRORS = Opt(
     "allow_app_errors",
     "flag",
     "Exit 0, not 4, when every value pickles but the app raised or timed out.",
+)
+
+OUTPUT = Opt(
+    ("-o", "--output"),
+    "output",
+    "path",
+    "Write it to FILE (atomically) instead of stdout.",
+    metavar="FILE",
+)
+
+KEY_OPTION = Opt(
+    ("--key",),
+    "key",
+    "text",
+    "Report this option instead of runner.enforceSerializableSessionState.",
+    metavar="KEY",
+)
+EXPECT_ALL = Opt(
+    ("--expect",),
+    "expect",
+    "choice",
+    "Exit 1 unless every app is so (a CI gate; a bool --key).",
+    choices=("enforced", "not-enforced"),
 )
 
 COMMON = (PROJECT_DIR, SCRIPT, NO_ENV, FLAG, JSON, QUIET)
@@ -420,6 +445,40 @@ COMMANDS: tuple[Command, ...] = (
         "read_commands:run_describe",
         args=(Arg("key", "KEY", "Option key.", complete="key"),),
         options=COMMON,
+    ),
+    Command(
+        "schema",
+        "A JSON Schema of config.toml for the installed Streamlit (taplo, Even Better TOML).",
+        "Generated from the option catalog of the Streamlit found (as `show` finds it, or "
+        "--python): every section and theme sub-section, types, defaults, descriptions, "
+        "allowed values; unknown keys are errors, removed keys say what became of them. "
+        "Editors then complete and validate config files as they are typed.\n\n"
+        "Example: stconfig schema --output .streamlit/config.schema.json",
+        "schema_command:run_schema",
+        options=(OUTPUT, PYTHONS, PROJECT_DIR, QUIET),
+    ),
+    Command(
+        "scan",
+        "Every Streamlit app under DIR: its start directory, layers, the flag's value, errors.",
+        "Finds apps by `streamlit run X` in Procfiles, Dockerfiles, shell scripts, Makefiles, "
+        "GitHub workflows, pyproject.toml and devcontainer.json (starting where they cd to), "
+        "and by entry scripts that import streamlit (streamlit_app.py, app.py, Home.py, "
+        "main.py, *_app.py) that are neither pages nor modules of another app. Virtualenvs, "
+        ".git, node_modules and build folders are skipped. Each app's config files (global, "
+        "project, script-level) are read as `streamlit run` reads them; the environment is not. "
+        "Paths in --json are absolute.\n\n"
+        "Example: stconfig scan ~/src/monorepo --expect enforced",
+        "scan_command:run_scan",
+        args=(
+            Arg(
+                "directory",
+                "DIR",
+                "Where to look (default: the current directory).",
+                arity="optional",
+                kind="path",
+            ),
+        ),
+        options=(KEY_OPTION, EXPECT_ALL, JSON, QUIET),
     ),
     Command(
         "completion",
