@@ -43,7 +43,7 @@ from stconfig.problems import (
 )
 from stconfig.readfile import NotRegularFile, read_regular
 from stconfig.redact import hide_text, secret_env_names_in
-from stconfig.startup import Problem, Severity, conflicts, value_problems
+from stconfig.startup import CONFLICT_KEYS, Problem, Severity, conflicts, value_problems
 from stconfig.tomlscan import KeyPath
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
@@ -419,7 +419,9 @@ def check_layers(context: Context, catalog: Catalog) -> Report:
         findings.append(Finding("warning", Code.PARENT_CONFIG_DIR, message, hint, Position(parent)))
     if context.use_env:
         findings.extend(check_env(catalog, env))
-    resolution = resolve(context, catalog)
+    # conflicts() reads only these options (the layers are read whole either way); scan checks
+    # many apps.
+    resolution = resolve(context, catalog, keys=CONFLICT_KEYS & catalog.options.keys())
     for read in resolution.layers:
         if read.scope.is_file:
             continue  # check_bytes has seen their values

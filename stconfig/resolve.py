@@ -1,89 +1,26 @@
 """Merge the layers by precedence into each option's effective value, keeping what it overrides.
 
-`Context` holds the pure inputs (directories, environment mapping, flags), so that every caller,
-tests included, states exactly which world it resolves.
+The world it resolves is a `Context` (stconfig.context), which every caller states exactly.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
-from functools import cached_property
-from pathlib import Path
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from stconfig import computed
 from stconfig.catalog import Catalog, OptionSpec
-from stconfig.environment import StreamlitInstall, find_streamlit
+from stconfig.context import Context as Context  # where callers have always found it
 from stconfig.errors import NotSetError
 from stconfig.layers import read_env_layer, read_file_layer, read_flag_layer
 from stconfig.locate import (
-    Target,
-    TargetChoice,
-    choose_target,
-    config_file_in,
     file_layer_paths,
-    home_dir,
     parent_config_file,
-    project_dir_from,
     script_config_path,
 )
 from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source, Unknown, Value
 from stconfig.problems import no_script_config, parent_config
 from stconfig.redact import is_secret, secret_env_names
-
-
-@dataclass(frozen=True)
-class Context:
-    """What `streamlit run` would see: where it starts, its main script, env and flags."""
-
-    project_dir: Path
-    home: Path
-    env: Mapping[str, str]
-    script: Path | None = None
-    use_env: bool = True
-    flags: Sequence[str] = ()
-    python: Path | None = None  # the interpreter whose Streamlit counts, when given
-
-    @classmethod
-    def create(
-        cls,
-        *,
-        project_dir: Path | None = None,
-        script: Path | None = None,
-        use_env: bool = True,
-        flags: Sequence[str] | None = (),
-        env: Mapping[str, str] | None = None,
-        python: Path | None = None,
-    ) -> Context:
-        environ = dict(os.environ if env is None else env)
-        return cls(
-            project_dir=project_dir_from(project_dir),
-            home=home_dir(environ),
-            env=environ,
-            script=script,
-            use_env=use_env,
-            flags=tuple(flags or ()),
-            python=python,
-        )
-
-    @cached_property
-    def streamlit(self) -> StreamlitInstall | None:
-        """The Streamlit `streamlit run` would use here."""
-        return find_streamlit(self.project_dir, self.env, self.python)
-
-    def target(self, choice: TargetChoice) -> Target | None:
-        """The file named by --project/--global/--script-dir/--file, if any."""
-        return choose_target(self.home, self.project_dir, self.script, choice)
-
-    def write_target(self, choice: TargetChoice) -> Target:
-        """The file a write goes to: the one chosen, else the project file."""
-        return self.target(choice) or Target(Scope.PROJECT, config_file_in(self.project_dir))
-
-    def catalog(self) -> Catalog:
-        from stconfig.catalog.store import load_catalog
-
-        return load_catalog(self.streamlit)
 
 
 def read_layers(context: Context, catalog: Catalog) -> list[Layer]:

@@ -52,6 +52,7 @@ OVERRIDDEN = [
     "browser.gatherUsageStats",
     "server.fileWatcherType",
     "client.showErrorDetails",
+    "global.developmentMode",
 ]
 USER_START_FAILS = "`streamlit run` from here would fail before serving: "
 runner = CliRunner()
@@ -587,13 +588,14 @@ def test_a_port_the_user_set_that_is_taken_exits_4(project: Path) -> None:
 @pytest.mark.slow
 def test_development_mode_with_a_port_fails_the_users_start_too(project: Path) -> None:
     """The probe's server runs without development mode (it refuses any server.port, and the
-    probe sets one); the user's start, which has both, fails: Streamlit's own words say why."""
+    probe sets one), so it starts; the user's start, which has both, fails: Streamlit's own words
+    say why."""
     config = enforce("true") + f"[global]\ndevelopmentMode = true\n[server]\nport = {free_port()}\n"
     write_config(project, config)
     code, data, stderr = probe()
     assert code == ExitCode.PROBE, stderr
     assert data["enforced"] is True
-    assert data["overridden"] == [*OVERRIDDEN, "global.developmentMode"]
+    assert data["overridden"] == OVERRIDDEN
     assert KEY not in data["overridden"]
     reason = "server.port does not work when global.developmentMode is true."
     assert data["user_start_error"] == reason

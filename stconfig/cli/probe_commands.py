@@ -164,13 +164,15 @@ def _summary(outcomes: Sequence[_Outcome]) -> None:
         for row in rows:
             emit("\t".join(row))
         return
+    from rich.markup import escape
     from rich.table import Table
 
     from stconfig.render import console
 
     table = Table(title_justify="left")
-    for name in header:
-        table.add_column(name, justify="right" if name == "seconds" else "left")
+    for name in header[:-1]:
+        table.add_column(name, justify="right" if name == "seconds" else "left", no_wrap=True)
+    table.add_column(header[-1], overflow="fold")  # a long path folds rather than loses its end
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*map(escape, row))
     console().print(table)

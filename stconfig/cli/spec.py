@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from stconfig.context import Context
     from stconfig.locate import TargetChoice
-    from stconfig.resolve import Context
 
 Kind = Literal["flag", "text", "path", "float", "int", "choice"]
 Arity = Literal["one", "optional", "many", "some"]  # 1, 0-1, 0 or more, 1 or more
@@ -104,7 +104,7 @@ class Options:
     def context(self, python: Path | None = None) -> Context:
         """The world `streamlit run` would see, as these options describe it, with the Streamlit
         of `python` (one of `pythons`; None: the one the project would use)."""
-        from stconfig.resolve import Context
+        from stconfig.context import Context
 
         return Context.create(
             project_dir=self.project_dir,

@@ -1,5 +1,9 @@
 """The probe: the target environment's real `streamlit run`, in the project's context, reports
 whether `runner.enforceSerializableSessionState` is in force, and stconfig's read side predicts it.
+
+The server is started first, from what is cheap to know (the interpreter, the files to copy, the
+flags); the read side (its imports, the catalog, the resolution) runs while the server starts,
+which would otherwise leave a core idle: this module imports it only then.
 """
 
 from __future__ import annotations
@@ -13,15 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stconfig.context import Context
 from stconfig.errors import ProbeError, UserStartError
-from stconfig.layers import split_flag
 from stconfig.locate import config_file_in, file_layer_paths
-from stconfig.model import Resolution, Resolved, Scope, Value
-from stconfig.probe.driver import allowed_host
+from stconfig.model import Resolved, Scope, Value
 from stconfig.probe.interpreter import PROBE_MIN_VERSION, require_streamlit
-from stconfig.probe.process import json_report, run_in_group
+from stconfig.probe.process import json_report, started_group
 from stconfig.redact import shown
-from stconfig.resolve import Context, resolve
 from stconfig.values import is_truthy, to_json
 
 OPTION = "runner.enforceSerializableSessionState"
@@ -57,6 +59,7 @@ class ProbeResult:
     @property
     def expected(self) -> bool:
         """The read side's prediction, evaluated as Streamlit does (a string "false" is true)."""
+
         return is_truthy(self.prediction.value)
 
     @property
@@ -64,6 +67,7 @@ class ProbeResult:
         return self.expected == self.enforced
 
     def to_json(self) -> dict[str, Any]:
+
         return {
             "enforced": self.enforced,
             "expected": self.expected,
@@ -90,9 +94,10 @@ def server_settings(port: int) -> dict[str, str]:
     """What the probe itself needs from any server: a headless start on a free loopback port that
     reports exception types. Flags outrank every config file and env var, so the user's settings
     cannot move the probe's server. None of these is the probed option; the user's TLS,
-    server.baseUrlPath and server.allowedHosts stay (the driver reaches the server through them).
+    server.baseUrlPath and server.allowedHosts stay (the driver reaches the server through them,
+    and overrides server.allowedHosts itself when no entry of it can be sent).
     """
-    return {
+    settings = {
         "server.headless": "true",
         "server.port": str(port),
         "server.address": _LOOPBACK,
@@ -100,31 +105,20 @@ def server_settings(port: int) -> dict[str, str]:
         "server.fileWatcherType": "none",
         # Keeps the exception's type in the ForwardMsg whatever the user hides from browsers.
         "client.showErrorDetails": "true",
+        # Development mode refuses any server.port; the user's own start is checked without it.
+        "global.developmentMode": "false",
     }
-
-
-def _overrides(port: int, resolution: Resolution) -> dict[str, str]:
-    """`server_settings`, and what this config needs on top for the probe's server to start."""
-    overrides = server_settings(port)
-    options = resolution.options
-    development = options.get("global.developmentMode")
-    if (
-        development is not None
-        and development.source.scope is not Scope.DEFAULT
-        and is_truthy(development.value)
-    ):
-        # Development mode refuses any server.port; the user's start is checked on its own.
-        overrides["global.developmentMode"] = "false"
-    hosts = options.get("server.allowedHosts")
-    if hosts is not None and isinstance(hosts.value, list) and allowed_host(hosts.value) is None:
-        overrides["server.allowedHosts"] = "*"
-    assert OPTION not in overrides
-    return overrides
+    assert OPTION not in settings
+    return settings
 
 
 def _user_flags(context: Context) -> list[str]:
     """`--flag KEY=VALUE` as `streamlit run` takes it; the driver puts the probe's own flags
-    after them, which win a repeat (click keeps the last)."""
+    after them, which win a repeat (click keeps the last). Checked by the read side, later."""
+    if not context.flags:
+        return []
+    from stconfig.layers import split_flag
+
     return [f"--{key}={value}" for key, value in map(split_flag, context.flags)]
 
 
@@ -140,10 +134,11 @@ def _normalize_exception(name: str) -> str:
     return UNSERIALIZABLE_ERROR if name == UNSERIALIZABLE_ERROR.rsplit(".", 1)[1] else name
 
 
-def _script_config(context: Context, reads_script_config: bool) -> Path | None:
-    """The user's script-level config file when Streamlit would read it, else None."""
+def _script_config(context: Context) -> Path | None:
+    """The user's script-level config file, else None. It is copied beside the probe app even
+    for a Streamlit that reads no such file: that one does not read the copy either."""
     for layer in file_layer_paths(
-        context.home, context.project_dir, context.script, reads_script_config
+        context.home, context.project_dir, context.script, reads_script_config=True
     ):
         if layer.scope is Scope.SCRIPT and layer.path.is_file():
             return layer.path
@@ -168,11 +163,7 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
     install = require_streamlit(
         context.streamlit, python=context.python, minimum=PROBE_MIN_VERSION, lacks=OPTION
     )
-    catalog = context.catalog()
-    # Resolving first also rejects bad --flag arguments before any server starts.
-    resolution = resolve(context, catalog)
-    prediction = resolution.options[OPTION]
-    script_config = _script_config(context, catalog.reads_script_config)
+    script_config = _script_config(context)
 
     with tempfile.TemporaryDirectory(prefix="stconfig-probe-") as temp:
         workdir = Path(temp)
@@ -183,7 +174,7 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
             temp_script_config.parent.mkdir()
             shutil.copyfile(script_config, temp_script_config)
         port = _free_port()
-        overrides = _overrides(port, resolution)
+        overrides = server_settings(port)
         argv = [
             str(install.python),
             str(_HERE / "driver.py"),
@@ -196,13 +187,15 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
             str(app),
             *_user_flags(context),
         ]
-        finished = run_in_group(
-            argv,
-            cwd=context.project_dir,
-            env=_server_env(context),
-            timeout=timeout + _DRIVER_SLACK_SECONDS,
-            timeout_error=f"the Streamlit probe did not finish within {timeout:g} s",
-        )
+        with started_group(argv, cwd=context.project_dir, env=_server_env(context)) as driver:
+            from stconfig.resolve import resolve
+
+            # A bad --flag raises here, and leaving the block stops the server.
+            resolution = resolve(context, context.catalog())
+            finished = driver.wait(
+                timeout + _DRIVER_SLACK_SECONDS,
+                f"the Streamlit probe did not finish within {timeout:g} s",
+            )
         report = json_report(finished.stdout)
         if report is None:
             detail = finished.stderr.strip().splitlines()
@@ -230,7 +223,7 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
         source = str(script_config)
     return ProbeResult(
         enforced=enforced,
-        prediction=prediction,
+        prediction=resolution.options[OPTION],
         streamlit_version=str(seen.get("streamlit_version") or install.version),
         streamlit_value=seen.get("value"),
         streamlit_source=source,
@@ -239,7 +232,7 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
         python=install.python,
         found_via=install.found_via,
         warnings=resolution.warnings,
-        overridden=tuple(overrides),
+        overridden=(*overrides, *report.get("overridden", [])),
         url=report.get("url"),
         user_start_error=str(user_start_error) if user_start_error else None,
     )

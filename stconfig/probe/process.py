@@ -10,7 +10,8 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,20 @@ def run_in_group(
 
     Whatever the helper started (a Streamlit server) is in the same group and dies with it.
     """
+    with started_group(argv, cwd=cwd, env=env, on_stderr_line=on_stderr_line) as helper:
+        return helper.wait(timeout, timeout_error)
+
+
+@contextmanager
+def started_group(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    on_stderr_line: Callable[[str], None] | None = None,
+) -> Iterator[Helper]:
+    """`argv` started as the leader of a new session, for the caller to work beside it and then
+    `wait()` for; the whole group is stopped on leaving, whatever happened."""
     try:
         process = subprocess.Popen(
             list(argv),
@@ -56,17 +71,37 @@ def run_in_group(
         )
     except OSError as error:
         raise ProbeError(f"cannot start {argv[0]}: {error.strerror or error}") from error
-    # Wait for the helper, not for the end of its output: a process the app started may hold the
-    # pipes open long after the helper is done. Stopping the group then ends it.
-    pipes = _Pipes(process, on_stderr_line)
+    helper = Helper(process, _Pipes(process, on_stderr_line))
     try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise ProbeError(timeout_error) from None
+        yield helper
     finally:
-        _stop_group(process)
-        stdout, stderr = pipes.finish()
-    return Finished(process.returncode, stdout, stderr)
+        helper.stop()
+
+
+class Helper:
+    """A helper process leading its own group (see `started_group`)."""
+
+    def __init__(self, process: subprocess.Popen[str], pipes: _Pipes) -> None:
+        self._process = process
+        self._pipes = pipes
+        self._output: tuple[str, str] | None = None
+
+    def wait(self, timeout: float, timeout_error: str) -> Finished:
+        """Wait for the helper, not for the end of its output: a process the app started may
+        hold the pipes open long after the helper is done. Stopping the group then ends it."""
+        try:
+            self._process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise ProbeError(timeout_error) from None
+        stdout, stderr = self.stop()
+        return Finished(self._process.returncode, stdout, stderr)
+
+    def stop(self) -> tuple[str, str]:
+        """Stop the group (once) and return (stdout, stderr)."""
+        if self._output is None:
+            _stop_group(self._process)
+            self._output = self._pipes.finish()
+        return self._output
 
 
 class _Pipes:
