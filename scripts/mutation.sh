@@ -14,6 +14,8 @@ fi
 # shellcheck disable=SC1091
 . "$venv/bin/activate"
 
+# The tests run in mutants/, one level deeper than ../shared expects.
+export STCONFIG_SHARED="${STCONFIG_SHARED:-$(cd .. && pwd)/shared}"
 mutmut run --max-children "${MUTMUT_CHILDREN:-2}" "$@" || true
 # One line per module: killed / all tested, then the survivors to read or kill.
 mutmut results --all true | awk -F': ' '

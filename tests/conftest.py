@@ -18,7 +18,8 @@ import pytest
 import streamlit_venvs
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# STCONFIG_SHARED: for copies of the checkout elsewhere (mutmut runs the tests in mutants/).
+SHARED = Path(os.environ.get("STCONFIG_SHARED") or REPO.parent / "shared")
 IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
 
