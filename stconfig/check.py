@@ -148,6 +148,7 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
         return findings
 
     positions = key_positions(text)
+    suggest = _Suggestions(catalog)
     for name, section in parsed.items():
         try:
             # One section at a time: a broken one is reported and the others are still checked.
@@ -162,7 +163,8 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
             continue
         for key, key_path, raw in entries:
             position = Position(path, *positions.get(key_path, (None, None)))
-            for severity, code, message, hint in _key_findings(key, key_path, raw, catalog, env):
+            found = _key_findings(key, key_path, raw, catalog, env, suggest)
+            for severity, code, message, hint in found:
                 findings.append(Finding(severity, code, message, hint, position, key))
     return findings
 
@@ -183,8 +185,31 @@ def _section_hint(error: FileProblem, catalog: Catalog) -> str:
     return "put it under its [section], e.g. [server] for port"
 
 
+class _Suggestions:
+    """Did-you-mean for the first SUGGESTED unknown keys of a file, and none after them: each
+    costs milliseconds (difflib against every option), which a file of many thousand unknown
+    keys would pay thousands of times; past that many, the file is not one typo away."""
+
+    SUGGESTED = 100
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.left = self.SUGGESTED
+
+    def __call__(self, key: str) -> list[str]:
+        if self.left <= 0:
+            return []
+        self.left -= 1
+        return self.catalog.suggest(key)
+
+
 def _key_findings(
-    key: str, key_path: KeyPath, raw: Value, catalog: Catalog, env: Mapping[str, str]
+    key: str,
+    key_path: KeyPath,
+    raw: Value,
+    catalog: Catalog,
+    env: Mapping[str, str],
+    suggest: _Suggestions,
 ) -> Iterable[tuple[Severity, Code, str, str]]:
     spec = catalog.get(key)
     if spec is None:
@@ -195,7 +220,7 @@ def _key_findings(
             message = f"{key} is no longer a Streamlit option ({note}): Streamlit ignores it"
             yield "warning", Code.REMOVED_KEY, message, hint
             return
-        suggestions = catalog.suggest(key)
+        suggestions = suggest(key)
         if suggestions:
             hint = "did you mean " + " or ".join(suggestions) + "?"
         elif key.split(".")[0] in catalog.sections:
