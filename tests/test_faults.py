@@ -370,3 +370,49 @@ def test_a_forced_value_beyond_the_limits_is_refused(project: Path) -> None:
     assert result.returncode == 2
     assert "an integer of more than 4300 digits" in result.stderr
     assert not (project / ".streamlit").exists()
+
+
+def test_values_nested_as_deep_as_tomllib_reads_are_shown_and_written(project: Path) -> None:
+    deep = "[" * 480 + "]" * 480
+    write_config(project, f"[server]\nfolderWatchBlacklist = {deep}\n")
+    for args in (("show",), ("show", "--layers"), ("show", "--list")):
+        result = stconfig(*args, cwd=project)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "folderWatchBlacklist" in result.stdout, args
+    assert stconfig("check", cwd=project).returncode == 0
+    forced = "[" * 300 + "]" * 300
+    path = project / ".streamlit" / "config.toml"
+    assert stconfig("set", "--force", "mine.x", forced, cwd=project).returncode == 0
+    assert path.read_text().endswith(f"\n[mine]\nx = {forced}\n")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [[1, [2, "x"]], {"a": 1, "b c": {"d.e": [True, 1.5, "it's"]}}, [], {}, [{}], [[[]]], ["\x1b"]],
+    ids=repr,
+)
+def test_a_rendered_container_is_what_tomlkit_writes(value: object) -> None:
+    """tomlrender joins arrays and inline tables itself (tomlkit recurses): the same text."""
+    from stconfig import tomlrender
+
+    for literal in (False, True):
+        expected = tomlrender.item(value, literal=literal).as_string()  # type: ignore[arg-type]
+        assert tomlrender.value(value, literal=literal) == expected  # type: ignore[arg-type]
+
+
+# --- big files: the cost grows linearly (benchmarks/bigfiles.py measures it) --------------------
+
+
+def test_many_unknown_keys_cost_no_did_you_mean_each_and_one_short_warning(project: Path) -> None:
+    """difflib against every option costs milliseconds a key: a file of 20,000 unknown keys
+    took minutes. The first 100 get a did-you-mean; a warning names the first 10."""
+    keys = [f"headles{i}" for i in range(150)]
+    write_config(project, "[server]\n" + "".join(f"{key} = true\n" for key in keys))
+    checked = stconfig("check", cwd=project)
+    assert checked.returncode == 1
+    assert checked.stdout.count("[unknown-key]") == 150
+    assert checked.stdout.count("did you mean") == 100
+    shown = stconfig("show", cwd=project)
+    warning = next(line for line in shown.stderr.splitlines() if "does not know" in line)
+    assert warning.endswith("and 140 more (see `stconfig check`)")
+    assert warning.count("server.headles") == 10
