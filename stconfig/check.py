@@ -155,6 +155,7 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
 
     positions = key_positions(text)
     secret_names = secret_env_names_in(parsed, catalog)
+    suggest = _Suggestions(catalog)
     for name, section in parsed.items():
         try:
             # One section at a time: a broken one is reported and the others are still checked.
@@ -169,9 +170,8 @@ def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str
             continue
         for key, key_path, raw in entries:
             position = Position(path, *positions.get(key_path, (None, None)))
-            for severity, code, message, hint in _key_findings(
-                key, key_path, raw, catalog, env, secret_names
-            ):
+            found = _key_findings(key, key_path, raw, catalog, env, secret_names, suggest)
+            for severity, code, message, hint in found:
                 findings.append(Finding(severity, code, message, hint, position, key))
     return findings
 
@@ -192,6 +192,24 @@ def _section_hint(error: FileProblem, catalog: Catalog) -> str:
     return "put it under its [section], e.g. [server] for port"
 
 
+class _Suggestions:
+    """Did-you-mean for the first SUGGESTED unknown keys of a file, and none after them: each
+    costs milliseconds (difflib against every option), which a file of many thousand unknown
+    keys would pay thousands of times; past that many, the file is not one typo away."""
+
+    SUGGESTED = 100
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.left = self.SUGGESTED
+
+    def __call__(self, key: str) -> list[str]:
+        if self.left <= 0:
+            return []
+        self.left -= 1
+        return self.catalog.suggest(key)
+
+
 def _key_findings(
     key: str,
     key_path: KeyPath,
@@ -199,6 +217,7 @@ def _key_findings(
     catalog: Catalog,
     env: Mapping[str, str],
     secret_names: frozenset[str],
+    suggest: _Suggestions,
 ) -> Iterable[tuple[Severity, Code, str, str]]:
     spec = catalog.get(key)
     if spec is None:
@@ -209,7 +228,7 @@ def _key_findings(
             message = f"{key} is no longer a Streamlit option ({note}): Streamlit ignores it"
             yield "warning", Code.REMOVED_KEY, message, hint
             return
-        suggestions = catalog.suggest(key)
+        suggestions = suggest(key)
         if suggestions:
             hint = "did you mean " + " or ".join(suggestions) + "?"
         elif key.split(".")[0] in catalog.sections:

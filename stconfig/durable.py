@@ -118,7 +118,7 @@ def _acquire(lock: Path, timeout: float, like: os.stat_result | None) -> int:
             raise ConfigFileError(lock, f"cannot be created: {error.strerror or error}") from None
     try:
         if like is not None:
-            _take_owner_and_mode(fd, like)
+            _take_owner_and_mode(fd, lock, like)
     except OSError as error:
         os.close(fd)
         lock.unlink(missing_ok=True)
@@ -166,7 +166,7 @@ def edit_file(
         try:
             if old_stat is not None:
                 # Another writer may have changed it between our first look and the lock.
-                _take_owner_and_mode(fd, old_stat)
+                _take_owner_and_mode(fd, lock, old_stat)
             _write_checked(fd, result.text.encode("utf-8"))
             os.replace(lock, real)
         except OSError as error:
@@ -222,25 +222,26 @@ def _write_checked(fd: int, data: bytes) -> None:
 
 
 def _read_back(fd: int, size: int) -> bytes:
-    chunks, offset = [], 0
-    while offset < size:
-        chunk = os.pread(fd, min(size - offset, 1 << 20), offset)
-        if not chunk:
-            break
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks, left = [], size
+    while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
         chunks.append(chunk)
-        offset += len(chunk)
+        left -= len(chunk)
     return b"".join(chunks)
 
 
-def _take_owner_and_mode(fd: int, old: os.stat_result) -> None:
+def _take_owner_and_mode(fd: int, lock: Path, old: os.stat_result) -> None:
     if hasattr(os, "fchown"):
         current = os.fstat(fd)
         if (current.st_uid, current.st_gid) != (old.st_uid, old.st_gid):
             # Only root can give the file back to its owner; anyone else writes it as their own.
             with contextlib.suppress(PermissionError):
                 os.fchown(fd, old.st_uid, old.st_gid)
-    # After chown, which may clear set-id bits; umask never applies to fchmod.
-    os.fchmod(fd, stat.S_IMODE(old.st_mode))
+    # After chown, which may clear set-id bits; umask never applies to a chmod.
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, stat.S_IMODE(old.st_mode))
+    else:  # Windows before 3.13
+        os.chmod(lock, stat.S_IMODE(old.st_mode))
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -6,6 +6,7 @@ script: `<dir of abspath(main script)>/.streamlit/config.toml`, skipped when it 
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -128,7 +129,13 @@ def choose_target(
 
 def display_path(path: Path) -> str:
     """The path relative to the current directory when it is below it, else absolute."""
+    return _display_path(str(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=64)
+def _display_path(path: str, cwd: str) -> str:
+    # Cached: `check` names the same file in each of its (maybe thousands of) findings.
     try:
-        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+        return str(Path(os.path.abspath(path)).relative_to(cwd))
     except ValueError:
-        return str(path)
+        return path

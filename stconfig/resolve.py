@@ -22,6 +22,8 @@ from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source, 
 from stconfig.problems import no_script_config, parent_config
 from stconfig.redact import is_secret, secret_env_names
 
+_UNKNOWN_NAMED = 10  # unknown keys a warning names
+
 
 def read_layers(context: Context, catalog: Catalog) -> list[Layer]:
     """Every layer in precedence order, lowest first (the default layer is the catalog)."""
@@ -64,10 +66,13 @@ def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> li
             warnings.append(f"{place}: {layer.error}")
         if layer.unknown:
             count = len(layer.unknown)
+            # One line, however many: a file of thousands of unknown keys names the first few.
+            named = sorted(layer.unknown)[:_UNKNOWN_NAMED]
+            more = f" and {count - len(named)} more" if count > len(named) else ""
             warnings.append(
                 f"{where}: Streamlit {catalog.streamlit_version or catalog.data_version} ignores "
                 f"{count} key{'s' * (count != 1)} it does not know: "
-                f"{', '.join(sorted(layer.unknown))} (see `stconfig check`)"
+                f"{', '.join(named)}{more} (see `stconfig check`)"
             )
     if context.script is not None and not catalog.reads_script_config:
         script_config = script_config_path(context.script)

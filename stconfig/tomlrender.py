@@ -22,8 +22,45 @@ from stconfig.model import Value
 
 def value(data: Value, *, literal: bool = False) -> str:
     """A TOML literal of any value tomllib or click produces; `literal`: strings as 'literal'
-    strings where they can be (a value written in that style keeps it)."""
-    return item(data, literal=literal).as_string()
+    strings where they can be (a value written in that style keeps it).
+
+    Arrays and inline tables are joined here, in a loop, as tomlkit would write them, so that a
+    value nested as deep as tomllib reads renders too (tomlkit recurses); scalars are tomlkit's."""
+    out: list[str] = []
+    pending: list[tuple[bool, Any]] = [(False, data)]  # (is text already, text or value)
+    while pending:
+        done, part = pending.pop()
+        if done:
+            out.append(part)
+        elif isinstance(part, list | tuple):
+            pieces: list[tuple[bool, Any]] = [(True, "[")]
+            for index, element in enumerate(part):
+                pieces += [(True, ", ")] * (index > 0) + [(False, element)]
+            pending += reversed([*pieces, (True, "]")])
+        elif isinstance(part, dict):
+            pieces = [(True, "{")]
+            for index, (name, element) in enumerate(part.items()):
+                pieces += [(True, (", " if index else "") + key([str(name)]) + " = ")]
+                pieces.append((False, element))
+            pending += reversed([*pieces, (True, "}")])
+        else:
+            out.append(item(part, literal=literal).as_string())
+    return "".join(out)
+
+
+def nesting(data: Value) -> int:
+    """How deep arrays and inline tables nest in a value (0 for a scalar)."""
+    deepest, pending = 0, [(data, 0)]
+    while pending:
+        part, depth = pending.pop()
+        if isinstance(part, list | tuple | dict):
+            deepest = max(deepest, depth + 1)
+            elements = part.values() if isinstance(part, dict) else part
+            pending.extend((element, depth + 1) for element in elements)
+    return deepest
+
+
+_TOMLKIT_NESTING = 100  # deeper values overflow tomlkit's recursive rendering of a document
 
 
 def key(parts: Sequence[str]) -> str:
@@ -85,13 +122,16 @@ def annotated(header: Sequence[str], sections: Mapping[str, Sequence[Entry]]) ->
         table = _table(doc, section.split("."), sections)
         for entry in entries:
             note = comment_text(entry.note)
-            if entry.shown is None:
+            shown = entry.shown
+            if shown is None and nesting(entry.value) > _TOMLKIT_NESTING:
+                shown = value(entry.value)  # commented out, where tomlkit cannot nest it
+            if shown is None:
                 value_item = item(entry.value)
                 value_item.comment(note)
                 value_item.trivia.comment_ws = "  "
                 table.add(entry.name, value_item)
             else:
-                line = f"{key([entry.name])} = {entry.shown}  # {note}"
+                line = f"{key([entry.name])} = {shown}  # {note}"
                 table.add(tomlkit.comment(comment_text(line)))
             for text in entry.after:
                 table.add(tomlkit.comment(comment_text(text)))

@@ -8,8 +8,10 @@ imports Streamlit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from stconfig.errors import UnknownKeyError, UsageError
@@ -115,9 +117,14 @@ class Catalog:
         """A section or sub-section (`theme.light`) that holds options."""
         return any(key.startswith(name + ".") for key in self.options)
 
+    @cached_property
+    def _by_lower(self) -> dict[str, str]:
+        return {k.lower(): k for k in self.options}
+
     def suggest(self, key: str) -> list[str]:
-        """Close option keys, case-insensitively, best first."""
-        by_lower = {k.lower(): k for k in self.options}
+        """Close option keys, case-insensitively, best first (a few milliseconds: difflib
+        compares the key with every option)."""
+        by_lower = self._by_lower
         if key.lower() in by_lower:
             return [by_lower[key.lower()]]
         import difflib  # only a mistyped key pays for it
@@ -132,13 +139,17 @@ class Catalog:
     def is_removed(self, key: str) -> bool:
         return self.removed_note(key) is not None
 
+    @cached_property
+    def _removed_patterns(self) -> list[tuple[re.Pattern[str], str]]:
+        from fnmatch import translate
+
+        return [(re.compile(translate(pattern)), note) for pattern, note in self.removed.items()]
+
     def removed_note(self, key: str) -> str | None:
         if key in self.options:
             return None
-        from fnmatch import fnmatchcase
-
-        for pattern, note in self.removed.items():
-            if fnmatchcase(key, pattern):
+        for pattern, note in self._removed_patterns:
+            if pattern.match(key):
                 return note
         return None
 

@@ -17,6 +17,7 @@ from typing import Any, get_args
 from stconfig.catalog import Catalog, FileEffect, OptionSpec, OptionType
 from stconfig.environment import StreamlitInstall, version_tuple
 from stconfig.errors import ConfigFileError, ProbeError
+from stconfig.readfile import read_regular
 
 DATA_DIR = Path(__file__).parent / "data"
 INTROSPECT_SCRIPT = Path(__file__).with_name("introspect.py")
@@ -128,8 +129,8 @@ def introspect(python: Path, *, timeout: float = INTROSPECT_TIMEOUT) -> dict[str
 
 
 def _read(path: Path) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as handle:
-        data: dict[str, Any] = json.load(handle)
+    # A FIFO planted at the cache path is refused (an OSError: introspect again), never waited on.
+    data: dict[str, Any] = json.loads(read_regular(path))
     return data
 
 
