@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from stconfig.cli.output import Messages, emit, emit_json
+from stconfig.cli.output import Messages, emit_json, emit_lines
 from stconfig.cli.spec import Options
 from stconfig.errors import ExitCode, UsageError
 from stconfig.model import Value
@@ -52,7 +52,7 @@ def run_probe_command(options: Options) -> int:
     if options.json_:
         emit_json(result.to_json())
     else:
-        emit("\n".join(_probe_lines(result)))
+        emit_lines(_probe_lines(result))
     if not result.agrees:
         messages.warn(
             "stconfig's prediction disagrees with what Streamlit did: please report this, "
