@@ -80,6 +80,15 @@ def test_control_characters_are_escaped_on_a_terminal(project: Path, args: list[
         assert _raw_controls(piped.stdout) == [], piped.stdout
 
 
+def test_a_dry_run_diff_escapes_what_toml_strings_hold_raw(project: Path) -> None:
+    # TOML forbids raw C0 controls and DEL, not C1 controls or bidi overrides.
+    write_config(project, '[server]\nbaseUrlPath = "a\u009b31mb\u202ec"\r\nport = 1\r\n')
+    run = _stconfig("set", "--dry-run", "server.port", "2", env=_env())
+    assert run.returncode == 0, run.stderr
+    assert _raw_controls(run.stdout) == []
+    assert b' baseUrlPath = "a\\x9b31mb\\u202ec"\r\n' in run.stdout  # CRLF kept as it is
+
+
 def test_piped_get_and_list_stay_exact(project: Path) -> None:
     env = _env(STREAMLIT_SERVER_BASE_URL_PATH=HOSTILE)
     assert _stconfig("get", KEY, env=env).stdout.decode() == HOSTILE + "\n"
