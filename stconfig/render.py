@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source, Unknown, Value
 from stconfig.redact import HIDDEN, shown
-from stconfig.text import printable
+from stconfig.text import printable, toml_printable
 from stconfig.values import to_json, to_text
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def show_toml(
             name, resolved.value, resolved.source.describe(), shown=placeholder, after=overrides
         )
         sections.setdefault(section, []).append(entry)
-    return tomlrender.annotated(header, sections)
+    return toml_printable(tomlrender.annotated(header, sections))
 
 
 # --- tables (terminal only) -------------------------------------------------------------------

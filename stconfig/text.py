@@ -24,3 +24,13 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """`text` on one line, every control character escaped."""
     return _UNSAFE.sub(_escape, text)
+
+
+# What TOML lets strings and comments hold raw that still drives a terminal.
+_RAW_IN_TOML = re.compile("[\x80-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def toml_printable(document: str) -> str:
+    """A TOML document stconfig wrote (basic strings only) with those characters as `\\uXXXX`
+    escapes: the same value in a basic string, the same words in a comment."""
+    return _RAW_IN_TOML.sub(lambda match: f"\\u{ord(match[0]):04x}", document)

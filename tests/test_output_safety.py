@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,12 @@ def test_a_dry_run_diff_escapes_what_toml_strings_hold_raw(project: Path) -> Non
     assert run.returncode == 0, run.stderr
     assert _raw_controls(run.stdout) == []
     assert b' baseUrlPath = "a\\x9b31mb\\u202ec"\r\n' in run.stdout  # CRLF kept as it is
+
+
+def test_piped_show_escapes_them_the_toml_way(project: Path) -> None:
+    run = _stconfig("show", "--layers", env=_env(STREAMLIT_SERVER_BASE_URL_PATH=HOSTILE))
+    assert _raw_controls(run.stdout) == []
+    assert tomllib.loads(run.stdout.decode())["server"]["baseUrlPath"] == HOSTILE
 
 
 def test_piped_get_and_list_stay_exact(project: Path) -> None:
