@@ -108,6 +108,14 @@ OUTPUTS = {
     "get-project-json": Output(
         ("get", "--project", "--json", "KEY"), code=_not_set_there, hidden=_in_file
     ),
+    # A file no layer reads (the project file is empty): its `"env:NAME"` values are judged on
+    # their own.
+    "get-file": Output(
+        ("get", "--file", "other.toml", "KEY"), code=_not_set_there, hidden=_in_file
+    ),
+    "get-file-json": Output(
+        ("get", "--file", "other.toml", "--json", "KEY"), code=_not_set_there, hidden=_in_file
+    ),
     "files": Output(("files",), hidden=lambda world, key: False),
     "files-json": Output(("files", "--json"), hidden=lambda world, key: False),
     "describe": Output(("describe", "KEY")),
@@ -187,7 +195,10 @@ def _run(argv: list[str], env: dict[str, str], terminal: bool) -> tuple[int, str
 @pytest.mark.parametrize(("output_name", "world_name"), _cases())
 def test_no_output_shows_a_secret(output_name: str, world_name: str, project: Path) -> None:
     output, world = OUTPUTS[output_name], WORLDS[world_name]
-    write_config(project, world.config)
+    if "other.toml" in output.args:
+        (project / "other.toml").write_text(world.config)
+    else:
+        write_config(project, world.config)
     if output_name == "audit":
         shutil.copytree(APPS / "clean", project, dirs_exist_ok=True)
     keys = world.keys if "KEY" in output.args else (world.keys[0],)

@@ -13,7 +13,7 @@ from stconfig.errors import ConfigFileError, ExitCode, NotSetError
 from stconfig.layers import read_file_layer
 from stconfig.model import Scope, Unknown
 from stconfig.problems import not_boolean
-from stconfig.redact import shown
+from stconfig.redact import is_secret, secret_env_names, shown
 from stconfig.resolve import resolve, select
 from stconfig.text import printable
 from stconfig.values import to_text
@@ -68,6 +68,9 @@ def run_get(options: Options) -> int:
         setting = layer.settings.get(key)
         if setting is None:
             raise NotSetError(f"{key} is not set in {chosen.path}")
+        # The file may be one no layer reads (--file): its own references count too.
+        names = secret_env_names(catalog, [*resolution.layers, layer])
+        sensitive = is_secret(sensitive, [setting], names)
         data = {**render.setting_json(setting, sensitive), "source": setting.source.to_json()}
         if spec.type == "bool":
             data["effective"] = bool(setting.value)
