@@ -18,7 +18,7 @@ from test_shell_contract import _env, _on_terminal
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
-from stconfig.redact import HIDDEN
+from stconfig.redact import HIDDEN, diff_lines
 
 SECRET = "s3cr3t-Planted-7f"
 NEW_SECRET = "n3w-s3cr3t-Typed-9q"
@@ -210,3 +210,45 @@ def test_no_output_shows_a_secret(output_name: str, world_name: str, project: Pa
         if output.hidden(world, key):
             assert HIDDEN in printed, (key, printed)
         assert "internal error" not in printed and "Traceback" not in printed, printed
+
+
+def _shown(text: str) -> list[str]:
+    lines = diff_lines(text, frozenset({("server", "cookieSecret")}))
+    assert [line.original for line in lines] == text.splitlines(keepends=True)
+    return [str(line) for line in lines]
+
+
+def test_diff_lines_hide_every_form_a_secret_takes() -> None:
+    multiline = 'server.cookieSecret = """a\nSECRET-middle\nb"""  # note\nport = 1\r\n'
+    assert _shown(multiline) == [
+        "server.cookieSecret = <hidden>\n",
+        "\n",
+        "  # note\n",
+        "port = 1\r\n",
+    ]
+    inline = 'server = {port = 1, cookieSecret = "SECRET-inline"}\n[other]\nx = 1'
+    assert _shown(inline) == [
+        "server = {port = 1, cookieSecret = <hidden>}\n",
+        "[other]\n",
+        "x = 1",
+    ]
+    table = "[server]\ncookieSecret = 'SECRET-literal'\n[other.server]\ncookieSecret = 'shown'\n"
+    # Only the option's own key is hidden: other.server.cookieSecret is not server.cookieSecret.
+    assert _shown(table) == [
+        "[server]\n",
+        "cookieSecret = <hidden>\n",
+        "[other.server]\n",
+        "cookieSecret = 'shown'\n",
+    ]
+
+
+def test_a_changed_secret_is_a_changed_line_in_the_diff(project: Path) -> None:
+    write_config(project, f'[server]\ncookieSecret = "{SECRET}"\nport = 1\n')
+    result = CliRunner().invoke(app, ["set", "--dry-run", SECRET_KEY, NEW_SECRET])
+    assert result.exit_code == 0
+    assert "-cookieSecret = <hidden>\n+cookieSecret = <hidden>\n port = 1" in result.stdout
+
+
+def test_diff_lines_hide_two_secrets_on_one_line() -> None:
+    lines = diff_lines('a = {x = "long-secret-1", y = "s2"}\n', frozenset({("a", "x"), ("a", "y")}))
+    assert [str(line) for line in lines] == ["a = {x = <hidden>, y = <hidden>}\n"]
