@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_config
-from test_shell_contract import _env, _on_terminal
+from test_shell_contract import _buffered_env, _env, _on_terminal
 
 from stconfig.text import printable
 
@@ -197,7 +197,7 @@ def test_stdout_on_a_full_disk_is_one_clean_error_exit_3(args: list[str]) -> Non
             [sys.executable, "-m", "stconfig", *args],
             stdout=full,
             stderr=subprocess.PIPE,
-            env=_env(),
+            env=_buffered_env(),
             check=False,
         )
     assert run.returncode == 3
