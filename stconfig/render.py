@@ -5,12 +5,14 @@ rich is imported only by the table functions, which run only on a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source, Unknown, Value
 from stconfig.redact import HIDDEN, shown
+from stconfig.text import printable, toml_printable
 from stconfig.values import to_json, to_text
 
 if TYPE_CHECKING:
@@ -78,7 +80,8 @@ def list_lines(selected: Iterable[Resolved], with_origin: bool) -> list[str]:
         if value is None or isinstance(value, Unknown):
             continue
         line = f"{resolved.key}={shell_text(value, resolved.type, resolved.sensitive)}"
-        lines.append(f"{resolved.source.describe()}\t{line}" if with_origin else line)
+        # The source is escaped even for a script: a path's newline must not start a line.
+        lines.append(f"{printable(resolved.source.describe())}\t{line}" if with_origin else line)
     return lines
 
 
@@ -133,16 +136,48 @@ def show_toml(
             name, resolved.value, resolved.source.describe(), shown=placeholder, after=overrides
         )
         sections.setdefault(section, []).append(entry)
-    return tomlrender.annotated(header, sections)
+    return toml_printable(tomlrender.annotated(header, sections))
 
 
 # --- tables (terminal only) -------------------------------------------------------------------
 
 
-def console() -> Console:
+def console(env: Mapping[str, str] | None = None, *, stderr: bool = False) -> Console:
+    """The rich console of every table and status line: without any style (bold and italic too,
+    not only colour) under NO_COLOR or TERM=dumb, and never 0 columns wide."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    env = os.environ if env is None else env
+    plain = "NO_COLOR" in env or env.get("TERM") == "dumb"
+    return Console(
+        highlight=False,
+        soft_wrap=False,
+        stderr=stderr,
+        width=_width(env.get("COLUMNS")),
+        color_system=None if plain else "auto",
+        no_color=plain,
+    )
+
+
+_DEFAULT_WIDTH = 80
+_MIN_WIDTH = 40  # the narrowest a table still shows a short value in
+
+
+def _width(columns: str | None) -> int | None:
+    """COLUMNS as rich should take it: None (the terminal's own width) when unset, the default
+    when it is not a positive number, which rich would take as a width of nothing."""
+    if columns is None:
+        return None
+    if not columns.strip().isdigit() or int(columns) < 1:
+        return _DEFAULT_WIDTH
+    return max(int(columns), _MIN_WIDTH)
+
+
+def _cell(text: str) -> str:
+    """Text for a table cell: rich's markup escaped, and control characters (`printable`)."""
+    from rich.markup import escape
+
+    return escape(printable(text))
 
 
 def _short_source(source: Source, resolution: Resolution) -> str:
@@ -159,11 +194,9 @@ def _short_source(source: Source, resolution: Resolution) -> str:
 
 
 def _source_markup(resolved: Resolved, resolution: Resolution) -> str:
-    from rich.markup import escape
-
-    text = escape(_short_source(resolved.source, resolution))
+    text = _cell(_short_source(resolved.source, resolution))
     if resolved.overridden:
-        beaten = ", ".join(escape(_short_source(s.source, resolution)) for s in resolved.overridden)
+        beaten = ", ".join(_cell(_short_source(s.source, resolution)) for s in resolved.overridden)
         text += f"\n[dim]overrides {beaten}[/dim]"
     return text
 
@@ -180,12 +213,11 @@ _SCOPE_STYLE = {
 
 
 def show_table(resolution: Resolution, selected: Sequence[Resolved], out: Console) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     version = resolution.streamlit_version or "not found"
     table = Table(
-        title=f"Streamlit {version} · {escape(str(resolution.project_dir))}",
+        title=f"Streamlit {version} · {_cell(str(resolution.project_dir))}",
         title_justify="left",
         show_lines=False,
     )
@@ -197,7 +229,7 @@ def show_table(resolution: Resolution, selected: Sequence[Resolved], out: Consol
         style = _SCOPE_STYLE[resolved.source.scope]
         table.add_row(
             resolved.key,
-            f"[{style}]{escape(display_value(resolved))}[/{style}]",
+            f"[{style}]{_cell(display_value(resolved))}[/{style}]",
             _source_markup(resolved, resolution),
         )
     if not selected:
@@ -208,23 +240,22 @@ def show_table(resolution: Resolution, selected: Sequence[Resolved], out: Consol
 
 def show_layers_table(resolution: Resolution, selected: Sequence[Resolved], out: Console) -> None:
     """Every layer's value per option, the winner marked (`show --layers`)."""
-    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"Layers for {escape(str(resolution.project_dir))}", title_justify="left")
+    table = Table(title=f"Layers for {_cell(str(resolution.project_dir))}", title_justify="left")
     table.add_column("option", no_wrap=True)
     table.add_column("default")
     for layer in resolution.layers:
         table.add_column(layer.scope.value)
     for resolved in selected:
         default = COMPUTED if resolved.default_computed else _literal(resolved.default, False)
-        cells = [resolved.key, default]
+        cells = [resolved.key, _cell(default)]
         for layer in resolution.layers:
             setting = layer.settings.get(resolved.key)
             if setting is None:
                 cells.append("")
                 continue
-            text = escape(_literal(setting.value, resolved.sensitive))
+            text = _cell(_literal(setting.value, resolved.sensitive))
             cells.append(
                 f"[bold green]{text} ✔[/]" if setting is _winner(resolved, layer) else text
             )
@@ -245,7 +276,6 @@ def _acts_on(resolved: Resolved) -> str:
 
 def options_table(specs: Sequence[OptionSpec], out: Console) -> None:
     """`options` on a terminal."""
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title_justify="left")
@@ -254,7 +284,7 @@ def options_table(specs: Sequence[OptionSpec], out: Console) -> None:
     table.add_column("default")
     for spec in specs:
         default = COMPUTED if spec.computed else _literal(spec.default, False)
-        table.add_row(spec.key, spec.type_label, escape(default))
+        table.add_row(spec.key, spec.type_label, _cell(default))
     out.print(table)
 
 

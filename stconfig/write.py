@@ -3,6 +3,7 @@ file through `tomledit`, and find the higher layers that still override the resu
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ from stconfig.problems import no_script_config, parent_config_meant, toml_limit
 from stconfig.redact import HIDDEN, diff_lines, secret_paths, shown
 from stconfig.resolve import Context, resolve
 from stconfig.startup import CONFLICT_KEYS, conflicts, value_problems
+from stconfig.text import printable
 from stconfig.tomlscan import TomlLimit, loads
 from stconfig.values import parse_values, to_json
 
@@ -113,7 +115,7 @@ def set_option(
 ) -> WriteOutcome:
     """Write KEY = VALUE... into the chosen file (created when missing)."""
     request = _request(context, key, choice, force=force, removed_ok=False)
-    _check_text(key, texts, sensitive=bool(request.spec and request.spec.sensitive))
+    texts = _argv_texts(key, texts, sensitive=bool(request.spec and request.spec.sensitive))
     value = _guess_value(texts) if request.spec is None else parse_values(request.spec, texts)
     if request.spec is None:
         _refuse_fatal_shape(request.catalog, request.parts, value)
@@ -299,18 +301,25 @@ def _overriding(
     return higher, resolved.sensitive
 
 
-def _check_text(key: str, texts: Sequence[str], *, sensitive: bool) -> None:
-    """Refuse a VALUE holding bytes the locale could not decode (they reach Python as lone
-    surrogates, which no config file can hold), naming it only when it is not a secret."""
+def _argv_texts(key: str, texts: Sequence[str], *, sensitive: bool) -> list[str]:
+    """The VALUE arguments as text. Outside a UTF-8 locale Python hands over the bytes it could
+    not decode as lone surrogates: UTF-8 bytes are taken as UTF-8; other bytes no config file
+    can hold, so such a VALUE is refused, named only when it is not a secret."""
+    decoded = []
     for text in texts:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            shown_text = HIDDEN if sensitive else ascii(text)
-            raise InvalidValueError(
-                f"the value {shown_text} for {key} is not valid UTF-8 text",
-                hint="pass the value as UTF-8 (check the locale: LANG, LC_ALL)",
-            ) from None
+            try:
+                text = os.fsencode(text).decode("utf-8")
+            except UnicodeDecodeError:
+                shown_text = HIDDEN if sensitive else ascii(text)
+                raise InvalidValueError(
+                    f"the value {shown_text} for {key} is not valid UTF-8 text",
+                    hint="pass the value as UTF-8 (check the locale: LANG, LC_ALL)",
+                ) from None
+        decoded.append(text)
+    return decoded
 
 
 def _diff(before: str, after: str, path: Path, secrets: frozenset[tuple[str, ...]]) -> str:
@@ -318,7 +327,7 @@ def _diff(before: str, after: str, path: Path, secrets: frozenset[tuple[str, ...
     changed lines and the context alike."""
     import difflib  # only --dry-run shows a diff
 
-    name = display_path(path)
+    name = printable(display_path(path))
     lines = difflib.unified_diff(
         diff_lines(before, secrets),
         diff_lines(after, secrets),

@@ -4,6 +4,8 @@ reads every plain call as Typer reads it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +94,8 @@ def test_usage_names_arguments_as_declared(command: Command) -> None:
 
 
 _WORD = st.text("abcxyz._/019", min_size=1, max_size=8).filter(lambda w: not w.startswith("-"))
+# Negative numbers are values to both parsers, wherever they stand.
+_POSITIONAL = _WORD | st.sampled_from(["-1", "-1.5", "-inf", "-1e3", "-0"])
 
 
 def _option_words(opt: Opt) -> st.SearchStrategy[list[str]]:
@@ -123,7 +127,7 @@ def plain_calls(draw: st.DrawFn) -> tuple[Command, list[str]]:
     for arg in command.args:
         low = 1 if arg.arity in ("one", "some") else 0
         high = 1 if arg.arity in ("one", "optional") else 3
-        positionals += draw(st.lists(_WORD, min_size=low, max_size=high))
+        positionals += draw(st.lists(_POSITIONAL, min_size=low, max_size=high))
     # click reads options and positionals interleaved: option groups go anywhere, while the
     # positionals keep their relative order.
     order = draw(st.permutations(range(len(groups) + len(positionals))))
@@ -177,3 +181,47 @@ def test_fast_path_example() -> None:
     parsed = fastpath.parse(["show", "--json", "-C", "x", "--flag=a=b", "runner"])
     assert parsed is not None
     assert parsed[1] == Options(json_=True, project_dir=Path("x"), flag=("a=b",), keys=("runner",))
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["set", "server.port", "-1"], Options(key="server.port", values=("-1",))),
+        (
+            ["set", "-q", "server.port", "-1.5"],
+            Options(key="server.port", values=("-1.5",), quiet=True),
+        ),
+        (
+            ["set", "x.y", "-inf", "-2", "--dry-run"],
+            Options(key="x.y", values=("-inf", "-2"), dry_run=True),
+        ),
+        (
+            ["get", "--flag", "server.port=-1", "server.port"],
+            Options(key="server.port", flag=("server.port=-1",)),
+        ),
+        (
+            ["get", "--flag=server.port=-1", "server.port"],
+            Options(key="server.port", flag=("server.port=-1",)),
+        ),
+        (["show", "--flag", "-1", "server"], Options(keys=("server",), flag=("-1",))),
+    ],
+)
+def test_negative_numbers_are_values_to_both_parsers(argv: list[str], expected: Options) -> None:
+    parsed = fastpath.parse(argv)
+    assert parsed is not None and parsed[1] == expected
+    assert _typer_options(argv) == expected
+
+
+def test_negative_number_set_through_typer_and_the_fast_path(project: Path) -> None:
+    typer_run = CliRunner().invoke(app, ["set", "server.port", "-1"])  # CliRunner: Typer's path
+    assert typer_run.exit_code == 0, typer_run.output
+    assert (project / ".streamlit" / "config.toml").read_text() == "[server]\nport = -1\n"
+    fast = subprocess.run(
+        [sys.executable, "-m", "stconfig", "set", "server.port", "-2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert fast.returncode == 0, fast.stderr
+    assert (project / ".streamlit" / "config.toml").read_text() == "[server]\nport = -2\n"
+    assert "No such option" not in typer_run.output + fast.stderr

@@ -18,7 +18,7 @@ from test_shell_contract import _env, _on_terminal
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
-from stconfig.redact import HIDDEN
+from stconfig.redact import HIDDEN, diff_lines
 
 SECRET = "s3cr3t-Planted-7f"
 NEW_SECRET = "n3w-s3cr3t-Typed-9q"
@@ -108,6 +108,14 @@ OUTPUTS = {
     "get-project-json": Output(
         ("get", "--project", "--json", "KEY"), code=_not_set_there, hidden=_in_file
     ),
+    # A file no layer reads (the project file is empty): its `"env:NAME"` values are judged on
+    # their own.
+    "get-file": Output(
+        ("get", "--file", "other.toml", "KEY"), code=_not_set_there, hidden=_in_file
+    ),
+    "get-file-json": Output(
+        ("get", "--file", "other.toml", "--json", "KEY"), code=_not_set_there, hidden=_in_file
+    ),
     "files": Output(("files",), hidden=lambda world, key: False),
     "files-json": Output(("files", "--json"), hidden=lambda world, key: False),
     "describe": Output(("describe", "KEY")),
@@ -187,7 +195,10 @@ def _run(argv: list[str], env: dict[str, str], terminal: bool) -> tuple[int, str
 @pytest.mark.parametrize(("output_name", "world_name"), _cases())
 def test_no_output_shows_a_secret(output_name: str, world_name: str, project: Path) -> None:
     output, world = OUTPUTS[output_name], WORLDS[world_name]
-    write_config(project, world.config)
+    if "other.toml" in output.args:
+        (project / "other.toml").write_text(world.config)
+    else:
+        write_config(project, world.config)
     if output_name == "audit":
         shutil.copytree(APPS / "clean", project, dirs_exist_ok=True)
     keys = world.keys if "KEY" in output.args else (world.keys[0],)
@@ -199,3 +210,45 @@ def test_no_output_shows_a_secret(output_name: str, world_name: str, project: Pa
         if output.hidden(world, key):
             assert HIDDEN in printed, (key, printed)
         assert "internal error" not in printed and "Traceback" not in printed, printed
+
+
+def _shown(text: str) -> list[str]:
+    lines = diff_lines(text, frozenset({("server", "cookieSecret")}))
+    assert [line.original for line in lines] == text.splitlines(keepends=True)
+    return [str(line) for line in lines]
+
+
+def test_diff_lines_hide_every_form_a_secret_takes() -> None:
+    multiline = 'server.cookieSecret = """a\nSECRET-middle\nb"""  # note\nport = 1\r\n'
+    assert _shown(multiline) == [
+        "server.cookieSecret = <hidden>\n",
+        "\n",
+        "  # note\n",
+        "port = 1\r\n",
+    ]
+    inline = 'server = {port = 1, cookieSecret = "SECRET-inline"}\n[other]\nx = 1'
+    assert _shown(inline) == [
+        "server = {port = 1, cookieSecret = <hidden>}\n",
+        "[other]\n",
+        "x = 1",
+    ]
+    table = "[server]\ncookieSecret = 'SECRET-literal'\n[other.server]\ncookieSecret = 'shown'\n"
+    # Only the option's own key is hidden: other.server.cookieSecret is not server.cookieSecret.
+    assert _shown(table) == [
+        "[server]\n",
+        "cookieSecret = <hidden>\n",
+        "[other.server]\n",
+        "cookieSecret = 'shown'\n",
+    ]
+
+
+def test_a_changed_secret_is_a_changed_line_in_the_diff(project: Path) -> None:
+    write_config(project, f'[server]\ncookieSecret = "{SECRET}"\nport = 1\n')
+    result = CliRunner().invoke(app, ["set", "--dry-run", SECRET_KEY, NEW_SECRET])
+    assert result.exit_code == 0
+    assert "-cookieSecret = <hidden>\n+cookieSecret = <hidden>\n port = 1" in result.stdout
+
+
+def test_diff_lines_hide_two_secrets_on_one_line() -> None:
+    lines = diff_lines('a = {x = "long-secret-1", y = "s2"}\n', frozenset({("a", "x"), ("a", "y")}))
+    assert [str(line) for line in lines] == ["a = {x = <hidden>, y = <hidden>}\n"]

@@ -152,3 +152,72 @@ def test_readme_ci_gate_runs_the_real_probe(project: Path) -> None:
     failed = _bash(gate, project)
     assert failed.returncode == 1
     assert "is not in force" in failed.stderr
+
+
+def _without_root_powers(argv: list[str]) -> list[str]:
+    """The command as a user without the power to read every file: as root, with the
+    capabilities that bypass permissions dropped (root reads a mode-000 file otherwise)."""
+    if os.geteuid() != 0:
+        return argv
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        missing("setpriv (util-linux) is not installed: needed to test unreadable files as root")
+    drop = "-dac_override,-dac_read_search"
+    return [setpriv, "--inh-caps=-all", f"--bounding-set={drop}", "--", *argv]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "FILE"],  # Typer's path
+        ["get", "--file", "FILE", "server.port"],  # the fast path
+        ["get", "--file", "FILE", "--", "server.port"],  # `--`: Typer's path
+        ["set", "--file", "FILE", "server.port", "1"],
+        ["set", "--file", "FILE", "--", "server.port", "1"],
+    ],
+)
+@pytest.mark.parametrize("how", ["mode-000", "in-a-locked-directory"])
+def test_an_unreadable_file_is_exit_3_in_both_parsers(
+    tmp_path: Path, args: list[str], how: str
+) -> None:
+    directory = tmp_path / "locked"
+    directory.mkdir()
+    path = directory / "config.toml"
+    path.write_text("[server]\nport = 1\n")
+    (path if how == "mode-000" else directory).chmod(0)
+    try:
+        argv = [sys.executable, "-m", "stconfig", *(str(path) if a == "FILE" else a for a in args)]
+        run = subprocess.run(
+            _without_root_powers(argv), env=_env(), capture_output=True, text=True, check=False
+        )
+    finally:
+        (path if how == "mode-000" else directory).chmod(0o755)
+    assert run.returncode == 3, run.stderr
+    assert run.stderr.startswith(f"stconfig: error: {path}"), run.stderr
+    assert "Permission denied" in run.stderr and "internal error" not in run.stderr
+    assert path.read_text() == "[server]\nport = 1\n"
+
+
+def _buffered_env() -> dict[str, str]:
+    """The environment with stdout block-buffered, as usual: what is written reaches the pipe at
+    the end, where Python's own exit would report a failure with a traceback-like message."""
+    return {k: v for k, v in _env().items() if k != "PYTHONUNBUFFERED"}
+
+
+@pytest.mark.parametrize("args", [["options", "--all"], ["show", "--all"], ["get", "server.port"]])
+def test_a_reader_that_left_is_exit_0_in_both_parsers(args: list[str]) -> None:
+    """`stconfig options | head -1`: the reader leaving early is not a negative answer. The pipe's
+    reading end is closed before the command starts, so every write meets a broken pipe."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "stconfig", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env=_buffered_env(),
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (run.returncode, run.stderr) == (0, b"")

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from stconfig.cli.output import Messages, emit, emit_json, error_line
+from stconfig.cli.output import Messages, emit_json, emit_lines, error_line
 from stconfig.cli.spec import Options
 from stconfig.errors import ExitCode, ProbeError
 from stconfig.locate import display_path
@@ -22,6 +22,7 @@ from stconfig.probe import (
 )
 from stconfig.probe.audit import parse_assignments, parse_state
 from stconfig.resolve import Context
+from stconfig.text import printable
 
 
 @dataclass(frozen=True)
@@ -160,14 +161,17 @@ def _progress_line(enabled: bool) -> Iterator[Callable[[str], Callable[[Progress
     if not enabled:
         yield None
         return
-    from rich.console import Console
+    from rich.markup import escape
 
-    console = Console(stderr=True)
-    with console.status("starting the audit") as status:
+    from stconfig.render import console
+
+    with console(stderr=True).status("starting the audit") as status:
 
         def for_python(label: str) -> Callable[[Progress], None]:
             def show(progress: Progress) -> None:
-                status.update(f"{label}run {progress.runs}/{progress.max_runs}: {progress.doing}")
+                doing = escape(printable(progress.doing))
+                runs = f"run {progress.runs}/{progress.max_runs}"
+                status.update(f"{escape(printable(label))}{runs}: {doing}")
 
             return show
 
@@ -221,13 +225,13 @@ def _render(outcomes: Sequence[_Outcome], options: Options, messages: Messages) 
         if result is not None:
             if not options.json_:
                 if several:
-                    emit(f"== Streamlit {result.streamlit_version} ({result.python})")
-                emit("\n".join(_text_lines(result)))
+                    emit_lines([f"== Streamlit {result.streamlit_version} ({result.python})"])
+                emit_lines(_text_lines(result))
             _report_problems(result, allow_app_errors=options.allow_app_errors, messages=messages)
         elif outcome.error is not None:
             error_line(f"{outcome.python}: {outcome.error.message}", outcome.error.hint)
     if several and not options.json_:
-        emit("\n".join(_table(outcomes)))
+        emit_lines(_table(outcomes))
 
 
 def _outcome_json(outcome: _Outcome) -> dict[str, object]:

@@ -10,6 +10,7 @@ from stconfig.cli.output import Messages, bold_colour, colour_on, emit, emit_jso
 from stconfig.cli.spec import Options
 from stconfig.errors import ExitCode
 from stconfig.locate import display_path
+from stconfig.text import printable
 
 _SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
 
@@ -28,9 +29,10 @@ def _finding_lines(finding: Finding, colour: bool) -> str:
     severity: str = finding.severity
     if colour:
         severity = bold_colour(severity, _SEVERITY_COLOUR[severity])
-    return (
-        f"{_place(finding)}: {severity}: {finding.message} [{finding.code}]\n  hint: {finding.hint}"
+    place, message, hint = (
+        printable(text) for text in (_place(finding), finding.message, finding.hint)
     )
+    return f"{place}: {severity}: {message} [{finding.code}]\n  hint: {hint}"
 
 
 def render_report(report: Report, *, json_: bool, quiet: bool, strict: bool) -> int:

@@ -114,6 +114,7 @@ def _option_parameter(opt: Opt) -> inspect.Parameter:
         metavar=opt.metavar,
         show_default=default not in (None, False, ()),
         case_sensitive=False,
+        readable=False,  # a file stconfig cannot read is its error to report (exit 3), not click's
     )
     if opt.repeat:
         hint, default = list[element] | None, None  # type: ignore[valid-type]
@@ -133,6 +134,7 @@ def _argument_parameter(arg: Arg) -> inspect.Parameter:
         help=arg.help,
         show_default=False,
         case_sensitive=False,
+        readable=False,
         autocompletion=_COMPLETERS[arg.complete] if arg.complete else None,
     )
     hint: Any
@@ -165,7 +167,8 @@ def _typer_function(command: Command) -> Callable[..., int]:
     parameters += [_option_parameter(o) for o in command.options]
 
     def invoke(**given: Any) -> int:
-        return runner(command)(options_from_params(given))
+        # Guarded here, inside Typer's main, which would turn a broken pipe into exit 1.
+        return run_guarded(lambda: runner(command)(options_from_params(given)))
 
     invoke.__name__ = command.name
     invoke.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from stconfig.cli.spec import BY_NAME, Arg, Command, Kind, Options
+from stconfig.cli.spec import BY_NAME, Arg, Command, Kind, Options, is_negative_number
 
 
 class _NotPlain(Exception):
@@ -36,7 +36,7 @@ def _options(command: Command, argv: Sequence[str]) -> dict[str, Any]:
     args = list(argv)
     while args:
         arg = args.pop(0)
-        if not arg.startswith("-") or arg == "-":
+        if not arg.startswith("-") or arg == "-" or is_negative_number(arg):
             positionals.append(arg)
             continue
         name, eq, inline = arg.partition("=")

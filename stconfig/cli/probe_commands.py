@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from stconfig.cli.output import Messages, emit, emit_json, error_line
+from stconfig.cli.output import Messages, emit_json, emit_lines, error_line
 from stconfig.cli.spec import Options
 from stconfig.errors import ExitCode, ProbeError, UsageError, user_start_message
 from stconfig.model import Value
@@ -114,8 +114,8 @@ def _render(outcomes: Sequence[_Outcome], options: Options, messages: Messages) 
             continue
         if not options.json_:
             if several:
-                emit(f"== Streamlit {result.streamlit_version} ({result.python})")
-            emit("\n".join(_probe_lines(result)))
+                emit_lines([f"== Streamlit {result.streamlit_version} ({result.python})"])
+            emit_lines(_probe_lines(result))
         _report(result, label, options.expect, messages)
     if several and not options.json_:
         _summary(outcomes)
@@ -162,7 +162,7 @@ def _summary(outcomes: Sequence[_Outcome]) -> None:
         )
     if not sys.stdout.isatty():
         for row in rows:
-            emit("\t".join(row))
+            emit_lines(["\t".join(row)])
         return
     from rich.markup import escape
     from rich.table import Table

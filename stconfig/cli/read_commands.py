@@ -7,14 +7,15 @@ import sys
 from typing import Any
 
 from stconfig import render
-from stconfig.cli.output import Messages, emit, emit_json
+from stconfig.cli.output import Messages, emit, emit_json, emit_lines, emit_values
 from stconfig.cli.spec import Options
 from stconfig.errors import ConfigFileError, ExitCode, NotSetError
 from stconfig.layers import read_file_layer
 from stconfig.model import Scope, Unknown
 from stconfig.problems import not_boolean
-from stconfig.redact import shown
+from stconfig.redact import is_secret, secret_env_names, shown
 from stconfig.resolve import resolve, select
+from stconfig.text import printable
 from stconfig.values import to_text
 
 
@@ -31,8 +32,7 @@ def run_show(options: Options) -> int:
     if options.json_:
         emit_json(render.show_json(resolution, selected, with_layers=options.layers))
     elif options.list_ or options.show_origin:
-        for line in render.list_lines(selected, options.show_origin):
-            emit(line)
+        emit_values(render.list_lines(selected, options.show_origin))
     elif sys.stdout.isatty():
         out = render.console()
         if options.layers:
@@ -68,6 +68,9 @@ def run_get(options: Options) -> int:
         setting = layer.settings.get(key)
         if setting is None:
             raise NotSetError(f"{key} is not set in {chosen.path}")
+        # The file may be one no layer reads (--file): its own references count too.
+        names = secret_env_names(catalog, [*resolution.layers, layer])
+        sensitive = is_secret(sensitive, [setting], names)
         data = {**render.setting_json(setting, sensitive), "source": setting.source.to_json()}
         if spec.type == "bool":
             data["effective"] = bool(setting.value)
@@ -85,7 +88,7 @@ def run_get(options: Options) -> int:
             messages.warn(f"{warning} ({source.describe()}); run `stconfig check`")
         value = bool(value)
     text = to_text(shown(value, sensitive))
-    emit(f"{source.describe()}\t{text}" if options.show_origin else text)
+    emit_values([f"{printable(source.describe())}\t{text}" if options.show_origin else text])
     return ExitCode.OK
 
 
@@ -115,20 +118,22 @@ def run_files(options: Options) -> int:
     if options.json_:
         emit_json(document)
         return ExitCode.OK
+    lines = []
     if install is None:
-        emit(f"streamlit  not found (using the catalog shipped for {catalog.data_version})")
+        lines.append(f"streamlit  not found (using the catalog shipped for {catalog.data_version})")
     else:
-        emit(f"streamlit  {install.version} ({install.found_via}: {install.python})")
+        lines.append(f"streamlit  {install.version} ({install.found_via}: {install.python})")
     if catalog.origin != "shipped" and install is not None:
-        emit(f"catalog    {catalog.data_version} ({catalog.origin})")
+        lines.append(f"catalog    {catalog.data_version} ({catalog.origin})")
     for layer in resolution.layers:
         if not layer.scope.is_file:
             continue
         state = "missing" if not layer.exists else f"error: {layer.error}" if layer.error else "ok"
-        emit(f"{layer.scope.value:<10} {layer.path}  [{state}]")
+        lines.append(f"{layer.scope.value:<10} {layer.path}  [{state}]")
     for entry in document["env"]:
         note = entry["key"] or "not a Streamlit option"
-        emit(f"env        {entry['name']}  [{note}]")
+        lines.append(f"env        {entry['name']}  [{note}]")
+    emit_lines(lines)
     for warning in resolution.warnings:
         Messages(options.quiet).warn(warning)
     return ExitCode.OK
@@ -159,5 +164,5 @@ def run_describe(options: Options) -> int:
     if options.json_:
         emit_json({**render.spec_json(spec), "current": render.option_json(resolved)})
     else:
-        emit("\n".join(render.describe_lines(spec, catalog, resolved)))
+        emit_lines(render.describe_lines(spec, catalog, resolved))
     return ExitCode.OK

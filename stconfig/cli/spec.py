@@ -498,6 +498,18 @@ COMMANDS: tuple[Command, ...] = (
 BY_NAME = {command.name: command for command in COMMANDS}
 
 
+def is_negative_number(arg: str) -> bool:
+    """`-1`, `-1.5`, `-1e3`, `-inf`: a value (`set server.port -1`), not an option, in both
+    parsers; no declared option name is a number."""
+    if not arg.startswith("-") or arg == "-":
+        return False
+    try:
+        float(arg)
+    except ValueError:
+        return False
+    return True
+
+
 def runner(command: Command) -> Callable[[Options], int]:
     """The command's `run_*` function, imported now."""
     import importlib

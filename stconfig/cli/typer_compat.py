@@ -11,9 +11,12 @@ from typing import Any
 
 from typer._click.core import Context
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer._click.parser import _OptionParser, _ParsingState
 from typer._completion_classes import completion_init
 from typer._completion_shared import get_completion_script
 from typer.core import TyperArgument, TyperCommand
+
+from stconfig.cli.spec import is_negative_number
 
 __all__ = [
     "ClickException",
@@ -35,9 +38,25 @@ class _PlainArgument(TyperArgument):
         return name if self.required else f"[{name}]"
 
 
+class _NumberParser(_OptionParser):
+    def _process_opts(self, arg: str, state: _ParsingState) -> None:
+        # A negative number is a positional value, as the fast path reads it.
+        if is_negative_number(arg):
+            state.largs.append(arg)
+            return
+        super()._process_opts(arg, state)
+
+
 class PlainCommand(TyperCommand):
     """A command whose arguments read as click prints them (`set [OPTIONS] KEY VALUE...`),
-    without the type tags (`<str>`, `<list[str]>`) and braces Typer adds."""
+    without the type tags (`<str>`, `<list[str]>`) and braces Typer adds; a negative number
+    is a value, not an option (`set server.port -1`)."""
+
+    def make_parser(self, ctx: Context) -> _OptionParser:
+        parser = _NumberParser(ctx)
+        for param in self.get_params(ctx):
+            param.add_to_parser(parser, ctx)
+        return parser
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from stconfig.errors import ExitCode
 from stconfig.locate import display_path
 from stconfig.model import Value
 from stconfig.redact import shown
+from stconfig.text import printable
 from stconfig.values import to_text
 from stconfig.write import WriteOutcome, set_option, unset_option
 
@@ -47,7 +48,10 @@ def _report(outcome: WriteOutcome, options: Options) -> int:
     if options.json_:
         emit_json(outcome.to_json())
     elif options.dry_run and outcome.diff:
-        emit(outcome.diff.rstrip("\n"))
+        # TOML strings may hold C1 controls and bidi overrides raw; a CRLF file's \r stays.
+        for line in outcome.diff.rstrip("\n").split("\n"):
+            body = line.removesuffix("\r")
+            emit(printable(body) + line[len(body) :])
     where = f"{outcome.target.scope.value} {display_path(outcome.target.path)}:{outcome.line}"
     old, new = _shown(outcome, outcome.old), _shown(outcome, outcome.new)
     if not outcome.changed:
