@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from stconfig.resolve import Context
 
+from stconfig import themefile
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import ConfigFileError, InvalidValueError, UsageError
 from stconfig.layers import (
@@ -29,7 +30,7 @@ from stconfig.layers import (
     walk_sections,
 )
 from stconfig.locate import SECRETS_FILE, file_layer_paths, parent_config_file
-from stconfig.model import Position, Scope, Source, Value
+from stconfig.model import Position, Resolved, Scope, Source, Value
 from stconfig.problems import (
     BOM_HINT,
     NO_SUCH_FILE,
@@ -403,7 +404,35 @@ def check_layers(context: Context, catalog: Catalog) -> Report:
                 findings.append(_finding_at(problem, setting.key, setting.source))
     for conflict in conflicts(resolution.options):
         findings.append(_finding_at(conflict.problem, conflict.key, conflict.source))
+    findings.extend(_theme_file_findings(resolution.options["theme.base"], context, catalog))
     return _report(tuple(checked), context.use_env, findings, catalog)
+
+
+def _theme_file_findings(base: Resolved, context: Context, catalog: Catalog) -> list[Finding]:
+    """The theme file theme.base names, checked as Streamlit loads it at start: a problem with
+    the name is placed at theme.base, one inside the file at its line there."""
+    # Once applied, theme.base is the file's own base; the name is what the layers gave.
+    named = base.overridden[0] if base.source.scope is Scope.THEME_FILE else base
+    if not themefile.follows(named.value, catalog):
+        return []
+    theme = themefile.read_theme_file(named.value, context.project_dir, catalog)
+    findings = []
+    for placed in theme.problems:
+        if placed.position is None:
+            findings.append(_finding_at(placed.problem, "theme.base", named.source))
+        else:
+            problem = placed.problem
+            findings.append(
+                Finding(
+                    problem.severity,
+                    problem.code,
+                    problem.message,
+                    problem.hint,
+                    placed.position,
+                    placed.key,
+                )
+            )
+    return findings
 
 
 def _finding_at(problem: Problem, key: str, source: Source) -> Finding:

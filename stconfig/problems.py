@@ -41,6 +41,8 @@ class Code(StrEnum):
     DEPRECATED_VALUE = "deprecated-value"
     DEV_MODE_PORT = "dev-mode-port"
     CORS_XSRF = "cors-xsrf"
+    THEME_BASE = "theme-base"
+    THEME_FILE = "theme-file"
 
 
 BOM = "starts with a UTF-8 byte order mark (BOM)"

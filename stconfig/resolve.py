@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from stconfig import computed
+from stconfig import computed, themefile
 from stconfig.catalog import Catalog
 from stconfig.environment import StreamlitInstall, find_streamlit
 from stconfig.errors import NotSetError
@@ -137,6 +137,27 @@ def _warnings(context: Context, catalog: Catalog, layers: Sequence[Layer]) -> li
 def resolve(context: Context, catalog: Catalog | None = None) -> Resolution:
     catalog = catalog or context.catalog()
     layers = read_layers(context, catalog)
+    options = _merge(layers, catalog)
+    warnings = _warnings(context, catalog, layers)
+    base = options["theme.base"].value if "theme.base" in options else None
+    if themefile.follows(base, catalog):
+        theme = themefile.read_theme_file(base, context.project_dir, catalog)
+        layers.insert(0, theme.layer)
+        warnings.extend(themefile.describe(placed) for placed in theme.problems)
+        if not theme.fatal and theme.path is not None:
+            options = themefile.apply(options, theme)
+    return Resolution(
+        streamlit_version=catalog.streamlit_version,
+        project_dir=context.project_dir,
+        home=context.home,
+        layers=tuple(layers),
+        options=_with_values_at_start(options, context, catalog),
+        warnings=tuple(warnings),
+    )
+
+
+def _merge(layers: Sequence[Layer], catalog: Catalog) -> dict[str, Resolved]:
+    """Each option's value from the highest layer that sets it, with what it overrides."""
     options: dict[str, Resolved] = {}
     for spec in catalog:
         settings: list[Setting] = [
@@ -153,14 +174,7 @@ def resolve(context: Context, catalog: Catalog | None = None) -> Resolution:
             overridden=tuple(reversed(settings[:-1])),
             type=spec.type,
         )
-    return Resolution(
-        streamlit_version=catalog.streamlit_version,
-        project_dir=context.project_dir,
-        home=context.home,
-        layers=tuple(layers),
-        options=_with_values_at_start(options, context, catalog),
-        warnings=tuple(_warnings(context, catalog, layers)),
-    )
+    return options
 
 
 def _with_values_at_start(

@@ -189,12 +189,27 @@ def _error_details(spec: OptionSpec, value: Value, catalog: Catalog) -> Iterator
         )
 
 
+def _theme_base(spec: OptionSpec, value: Value, catalog: Catalog) -> Iterator[Problem]:
+    """Without theme files (1.40), runtime/app_session.py logs any base but light or dark as
+    invalid and uses light. (Where theme files exist, `themefile` checks what the base names.)"""
+    if not catalog.theme_files and value not in (None, "light", "dark"):
+        yield Problem(
+            "warning",
+            Code.THEME_BASE,
+            f"theme.base {_literal(value)} is not light or dark: Streamlit "
+            f"{catalog.streamlit_version or catalog.data_version} reads no theme files and "
+            'uses "light"',
+            'set theme.base = "light" or "dark"',
+        )
+
+
 _VALUE_RULES: dict[str, Callable[[OptionSpec, Value, Catalog], Iterator[Problem]]] = {
     "server.port": _port,
     "server.maxCacheDataSize": _cache_size,
     "server.trustedUserHeaders": _trusted_headers,
     "server.unsafeMetricsUserAttributes": _metrics_attributes,
     "client.showErrorDetails": _error_details,
+    "theme.base": _theme_base,
 }
 
 

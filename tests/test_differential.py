@@ -56,12 +56,6 @@ SETTINGS = settings(
 )
 
 
-@pytest.fixture(scope="session")
-def stconfig_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One XDG cache for every stconfig run, so a catalog introspected once is reused."""
-    return tmp_path_factory.mktemp("xdg-cache")
-
-
 def _venv_root(python: Path) -> Path | None:
     root = python.parent.parent
     return root if (root / "pyvenv.cfg").is_file() else None
