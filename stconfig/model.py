@@ -194,3 +194,7 @@ class Resolution:
     layers: tuple[Layer, ...]
     options: dict[str, Resolved]
     warnings: tuple[str, ...] = ()
+    # With --script: how `streamlit run` starts it, "script" or "asgi" (an st.App, FastAPI or
+    # Starlette app), and what that means for the layers (None for a plain script).
+    start_mode: str | None = None
+    start_note: str | None = None
