@@ -41,6 +41,7 @@ class Code(StrEnum):
     DEPRECATED_VALUE = "deprecated-value"
     DEV_MODE_PORT = "dev-mode-port"
     CORS_XSRF = "cors-xsrf"
+    SAMESITE_NONE = "samesite-none"
     THEME_BASE = "theme-base"
     THEME_FILE = "theme-file"
 

@@ -229,6 +229,8 @@ CONFLICT_KEYS = frozenset(
         "browser.serverPort",
         "server.enableCORS",
         "server.enableXsrfProtection",
+        "server.xsrfCookieSameSite",
+        "server.sslCertFile",
     }
 )
 
@@ -267,4 +269,19 @@ def conflicts(options: Mapping[str, Resolved]) -> list[Conflict]:
         )
         involves = frozenset({xsrf.key, cors.key})
         found.append(Conflict(problem, where.key, where.source, involves))
+    # 1.67: a SameSite=None XSRF cookie is marked Secure, so it needs HTTPS. (With XSRF
+    # protection off Streamlit also warns, unless secrets hold an [auth] table: not judged.)
+    same_site, cert = options.get("server.xsrfCookieSameSite"), options.get("server.sslCertFile")
+    none = same_site is not None and str(same_site.value).lower() == "none"
+    xsrf_on = xsrf is not None and bool(xsrf.effective)
+    if same_site is not None and none and xsrf_on and not (cert is not None and cert.value):
+        problem = Problem(
+            "warning",
+            Code.SAMESITE_NONE,
+            'server.xsrfCookieSameSite = "none" marks the XSRF cookie Secure: Streamlit '
+            "warns at start that the app must be served over HTTPS",
+            'serve over HTTPS (server.sslCertFile, or a TLS-terminating proxy), or use "lax"',
+        )
+        involves = frozenset({same_site.key, "server.enableXsrfProtection", "server.sslCertFile"})
+        found.append(Conflict(problem, same_site.key, same_site.source, involves))
     return found

@@ -302,6 +302,8 @@ def test_stconfig_agrees_with_streamlit(
         done = run_stconfig(streamlit_python, scenario, layout, stconfig_cache)
         check_agreement(scenario, layout, oracle, done)
     event(f"streamlit: {oracle['status']} {(oracle['error'] or '')[:50]}")
+    if scenario.theme is not None:
+        event(f"theme file, streamlit: {oracle['status']}")
     if oracle["status"] == "ok":
         set_keys = [o for o in oracle["options"].values() if o["where_defined"] != "<default>"]
         event(

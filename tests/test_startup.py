@@ -69,9 +69,15 @@ CASES = [
     # boolean form of showErrorDetails (a bool option in 1.40, deprecated in 1.67).
     Case(
         "warnings",
-        "[server]\nenableCORS = false\nport = 0\n[client]\nshowErrorDetails = false\n"
+        '[server]\nenableCORS = false\nport = 0\nxsrfCookieSameSite = "none"\n'
+        "[client]\nshowErrorDetails = false\n"
         '[runner]\nmagicEnabled = false\n[server.trustedUserHeaders]\n"X-Email" = "email"\n',
-        codes={"cors-xsrf": BOTH, "deprecated-value": ("1.67",), "unknown-key": ("1.40",)},
+        codes={
+            "cors-xsrf": BOTH,
+            "deprecated-value": ("1.67",),
+            "samesite-none": ("1.67",),
+            "unknown-key": ("1.40",),
+        },
     ),
 ]
 
@@ -111,8 +117,10 @@ def test_check_agrees_with_streamlit_start(
     refusing = [f for f in report["findings"] if f["severity"] == "error"]
     refusing = [f for f in refusing if f["code"] != "unknown-key"]
     assert bool(refusing) == (loaded["status"] != "ok"), said
-    if "cors-xsrf" in expected:
-        assert "server.enableCORS" in loaded["stderr"], said  # Streamlit's own warning
+    if "cors-xsrf" in expected:  # Streamlit's own warnings
+        assert "server.enableCORS" in loaded["stderr"], said
+    if "samesite-none" in expected:
+        assert "must be served over HTTPS" in loaded["stderr"].replace("\n", " "), said
 
 
 @pytest.mark.slow
