@@ -170,3 +170,13 @@ def test_a_url_base_is_not_fetched(project: Path) -> None:
     assert data["value"] == "https://example.invalid/theme.toml"
     found = json.loads(run("check", "--json").stdout)["findings"]
     assert [(f["code"], f["severity"]) for f in found] == [("theme-base", "warning")]
+
+
+def test_check_file_follows_its_theme_base(project: Path) -> None:
+    """`check FILE` checks the theme file FILE's theme.base names, from the project directory."""
+    path = project / "team.toml"
+    path.write_text('[theme]\nbase = "missing.toml"\n')
+    result = run("check", "--json", str(path))
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["line"]) == ("theme-base", 2)
+    assert str(project / "missing.toml") in finding["message"]
