@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from stconfig import computed, startmode, themefile
+from stconfig import computed, themefile
 from stconfig.catalog import Catalog
 from stconfig.environment import StreamlitInstall, find_streamlit
 from stconfig.errors import NotSetError
@@ -146,8 +146,11 @@ def resolve(context: Context, catalog: Catalog | None = None) -> Resolution:
         warnings.extend(themefile.describe(placed) for placed in theme.problems)
         if not theme.fatal and theme.path is not None:
             options = themefile.apply(options, theme)
-    script = context.script
-    mode = startmode.start_mode(script, catalog) if script is not None else None
+    script, mode = context.script, None
+    if script is not None:
+        from stconfig import startmode  # its `ast` import is paid only with --script
+
+        mode = startmode.start_mode(script, catalog)
     return Resolution(
         streamlit_version=catalog.streamlit_version,
         project_dir=context.project_dir,
@@ -156,7 +159,7 @@ def resolve(context: Context, catalog: Catalog | None = None) -> Resolution:
         options=_with_values_at_start(options, context, catalog),
         warnings=tuple(warnings),
         start_mode=None if mode is None else mode.mode,
-        start_note=None if mode is None or script is None else startmode.note(mode, script),
+        start_note=None if mode is None or script is None else mode.note(script),
     )
 
 

@@ -39,6 +39,26 @@ class StartMode:
     def streamlit_app(self) -> bool:
         return self.constructor is not None and self.constructor.startswith("streamlit.")
 
+    def note(self, script: Path) -> str | None:
+        """What `show --script` says about an ASGI start (None for a plain script)."""
+        if self.mode != "asgi":
+            return None
+        what = f"{script.name}:{self.line} assigns {self.app_name} = {self.constructor}(...)"
+        text = (
+            f"{what}: `streamlit run {script.name}` starts it in ASGI mode, with the layers "
+            f"shown (its script level is {script.name}'s directory)"
+        )
+        if self.app_script is not None:
+            target = script.parent / self.app_script
+            if target.parent != script.parent:
+                text += (
+                    f"; the App's script {self.app_script} runs in each session, but "
+                    f"{target.parent / '.streamlit' / 'config.toml'} is not read"
+                )
+        if not self.streamlit_app:
+            text += "; the app is not a Streamlit App, so most Streamlit options do not apply"
+        return text
+
 
 SCRIPT = StartMode("script")
 
@@ -121,24 +141,3 @@ def start_mode(script: Path, catalog: Catalog) -> StartMode:
     line, constructor, call = found[name]
     app_script = _first_string(call) if constructor.startswith("streamlit.") else None
     return StartMode("asgi", name, line, constructor, app_script)
-
-
-def note(mode: StartMode, script: Path) -> str | None:
-    """What `show --script` says about an ASGI start (None for a plain script)."""
-    if mode.mode != "asgi":
-        return None
-    what = f"{script.name}:{mode.line} assigns {mode.app_name} = {mode.constructor}(...)"
-    text = (
-        f"{what}: `streamlit run {script.name}` starts it in ASGI mode, with the layers "
-        f"shown (its script level is {script.name}'s directory)"
-    )
-    if mode.app_script is not None:
-        target = script.parent / mode.app_script
-        if target.parent != script.parent:
-            text += (
-                f"; the App's script {mode.app_script} runs in each session, but "
-                f"{target.parent / '.streamlit' / 'config.toml'} is not read"
-            )
-    if not mode.streamlit_app:
-        text += "; the app is not a Streamlit App, so most Streamlit options do not apply"
-    return text

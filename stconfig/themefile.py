@@ -18,7 +18,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from stconfig.catalog import Catalog
 from stconfig.model import Layer, Position, Resolved, Scope, Setting, Source, Value
@@ -56,6 +55,8 @@ class ThemeFile:
 
 def is_url(value: str) -> bool:
     """streamlit/url_util.py:is_url with its default schemes."""
+    from urllib.parse import urlparse  # only a theme.base that is no light/dark pays for it
+
     parsed = urlparse(value)
     return parsed.scheme in ("http", "https") and bool(parsed.netloc)
 
