@@ -42,6 +42,7 @@ class Code(StrEnum):
     DEV_MODE_PORT = "dev-mode-port"
     CORS_XSRF = "cors-xsrf"
     SAMESITE_NONE = "samesite-none"
+    SSL_PAIR = "ssl-pair"
     THEME_BASE = "theme-base"
     THEME_FILE = "theme-file"
 

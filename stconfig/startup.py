@@ -231,12 +231,14 @@ CONFLICT_KEYS = frozenset(
         "server.enableXsrfProtection",
         "server.xsrfCookieSameSite",
         "server.sslCertFile",
+        "server.sslKeyFile",
     }
 )
 
 
 def conflicts(options: Mapping[str, Resolved]) -> list[Conflict]:
-    """streamlit/config.py:_check_conflicts (1.40 and 1.67 alike): with global.developmentMode
+    """streamlit/config.py:_check_conflicts (1.40 and 1.67 alike), and the server's own checks
+    at start: with global.developmentMode
     on, a server.port or browser.serverPort set anywhere (even to its default) stops the start
     (an AssertionError in 1.40, a RuntimeError in 1.67); server.enableCORS off with XSRF
     protection on is logged as a warning."""
@@ -269,6 +271,21 @@ def conflicts(options: Mapping[str, Resolved]) -> list[Conflict]:
         )
         involves = frozenset({xsrf.key, cors.key})
         found.append(Conflict(problem, where.key, where.source, involves))
+    # web/server (server.py in 1.40, starlette_server.py in 1.67): _validate_ssl_config
+    # exits 1 when only one of the two is set.
+    pair = [options.get("server.sslCertFile"), options.get("server.sslKeyFile")]
+    given = [resolved for resolved in pair if resolved is not None and resolved.value]
+    if len(given) == 1:
+        (alone,) = given
+        other = "server.sslKeyFile" if alone.key == "server.sslCertFile" else "server.sslCertFile"
+        problem = Problem(
+            "error",
+            Code.SSL_PAIR,
+            f"{alone.key} is set without {other}: {FAILS} (they must be set together)",
+            f"set {other} too, or unset {alone.key}",
+        )
+        involves = frozenset({"server.sslCertFile", "server.sslKeyFile"})
+        found.append(Conflict(problem, alone.key, alone.source, involves))
     # 1.67: a SameSite=None XSRF cookie is marked Secure, so it needs HTTPS. (With XSRF
     # protection off Streamlit also warns, unless secrets hold an [auth] table: not judged.)
     same_site, cert = options.get("server.xsrfCookieSameSite"), options.get("server.sslCertFile")

@@ -123,21 +123,11 @@ def test_check_agrees_with_streamlit_start(
         assert "must be served over HTTPS" in loaded["stderr"].replace("\n", " "), said
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("port", [70000, -1])
-def test_port_range_as_the_real_server_binds(
-    port: int, streamlit_python: Path, tmp_path: Path, stconfig_cache: Path
-) -> None:
-    """A real `streamlit run --server.port PORT`: 1.67 (Starlette) fails to bind above 65535 and
-    below 0; 1.40 (tornado) fails below 0 and starts with 70000. `check` says the same."""
-    home, project = tmp_path / "h", tmp_path / "p"
-    home.mkdir()
-    project.mkdir()
+def _serves(python: Path, project: Path, env: dict[str, str], flags: list[str]) -> tuple[bool, str]:
+    """A real `streamlit run app.py FLAGS...`: whether the server comes up, and its output."""
     (project / "app.py").write_text("import streamlit as st\n", encoding="utf-8")
-    env = start_env(home, streamlit_python, stconfig_cache, {})
-    command = [str(streamlit_python), "-m", "streamlit", "run", "app.py"]
-    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    command += ["--server.address", "127.0.0.1", f"--server.port={port}"]
+    command = [str(python), "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command += ["--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1", *flags]
     with subprocess.Popen(
         command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     ) as server:
@@ -151,11 +141,36 @@ def test_port_range_as_the_real_server_binds(
                 break
         server.kill()
         server.wait(timeout=10)
-    done = stconfig(project, env, "check", "--json", f"--flag=server.port={port}")
-    report = json.loads(done.stdout)
-    codes = [finding["code"] for finding in report["findings"]]
-    assert (codes == ["port-range"]) == (not started), "".join(output) + done.stderr
-    assert codes in ([], ["port-range"]), codes
+    return started, "".join(output)
+
+
+SERVER_CASES = {
+    # 1.67 (Starlette) fails to bind above 65535 and below 0; 1.40 (tornado) fails below 0 and
+    # starts with 70000.
+    "port-70000": (["--server.port=70000"], "port-range"),
+    "port-minus-1": (["--server.port=-1"], "port-range"),
+    # Both versions exit 1 when only one of the pair is set.
+    "ssl-cert-alone": (["--server.sslCertFile=cert.pem", "--server.port=0"], "ssl-pair"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(SERVER_CASES))
+def test_server_start_rules_as_the_real_server_starts(
+    case: str, streamlit_python: Path, tmp_path: Path, stconfig_cache: Path
+) -> None:
+    """A real server start with the flags: `check` reports the rule's error exactly when the
+    server does not come up."""
+    flags, code = SERVER_CASES[case]
+    home, project = tmp_path / "h", tmp_path / "p"
+    home.mkdir()
+    project.mkdir()
+    env = start_env(home, streamlit_python, stconfig_cache, {})
+    started, output = _serves(streamlit_python, project, env, flags)
+    done = stconfig(project, env, "check", "--json", *(f"--flag={f[2:]}" for f in flags))
+    codes = [finding["code"] for finding in json.loads(done.stdout)["findings"]]
+    assert codes in ([], [code]), codes
+    assert (codes == [code]) == (not started), output + done.stderr
 
 
 def test_set_refuses_what_streamlit_refuses_at_start(project: Path) -> None:
