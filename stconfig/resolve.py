@@ -30,6 +30,7 @@ from stconfig.locate import (
 )
 from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source, Unknown, Value
 from stconfig.problems import no_script_config, parent_config
+from stconfig.startup import conflicts, value_problems
 
 
 @dataclass(frozen=True)
@@ -151,16 +152,36 @@ def resolve(context: Context, catalog: Catalog | None = None) -> Resolution:
         from stconfig import startmode  # its `ast` import is paid only with --script
 
         mode = startmode.start_mode(script, catalog)
+    at_start = _with_values_at_start(options, context, catalog)
+    warnings.extend(_start_refusals(at_start, catalog))
     return Resolution(
         streamlit_version=catalog.streamlit_version,
         project_dir=context.project_dir,
         home=context.home,
         layers=tuple(layers),
-        options=_with_values_at_start(options, context, catalog),
+        options=at_start,
         warnings=tuple(warnings),
         start_mode=None if mode is None else mode.mode,
         start_note=None if mode is None or script is None else mode.note(script),
     )
+
+
+def _start_refusals(options: Mapping[str, Resolved], catalog: Catalog) -> list[str]:
+    """What makes Streamlit refuse to start with these values (`check` has the warnings too),
+    so that `show` never presents a config as if all were well."""
+    found = [
+        f"{resolved.source.describe()}: {problem.message}"
+        for resolved in options.values()
+        if not resolved.is_default
+        for problem in value_problems(catalog.options[resolved.key], resolved.value, catalog)
+        if problem.severity == "error"
+    ]
+    found.extend(
+        f"{conflict.source.describe()}: {conflict.problem.message}"
+        for conflict in conflicts(options)
+        if conflict.problem.severity == "error"
+    )
+    return found
 
 
 def _merge(layers: Sequence[Layer], catalog: Catalog) -> dict[str, Resolved]:

@@ -28,6 +28,8 @@ OPTIONS: dict[str, tuple[Kind, str]] = {
     "runner.magicEnabled": ("bool", "STREAMLIT_RUNNER_MAGIC_ENABLED"),
     "runner.fastReruns": ("bool", "STREAMLIT_RUNNER_FAST_RERUNS"),
     "server.headless": ("bool", "STREAMLIT_SERVER_HEADLESS"),
+    # Hidden; with server.port or browser.serverPort set anywhere Streamlit refuses to start.
+    "global.developmentMode": ("bool", "STREAMLIT_GLOBAL_DEVELOPMENT_MODE"),
     "server.enableCORS": ("bool", "STREAMLIT_SERVER_ENABLE_CORS"),
     "browser.gatherUsageStats": ("bool", "STREAMLIT_BROWSER_GATHER_USAGE_STATS"),
     "client.showErrorDetails": ("bool", "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"),

@@ -223,9 +223,12 @@ def check_agreement(
             named = [w for w in data["warnings"] for name in names if re.search(rf"\b{name}\b", w)]
             assert named, f"Streamlit refuses {key}'s env var, stconfig is silent" + context
         else:
-            # Loading raised on a file: that file's layer says why.
+            # Loading raised: on a file, whose layer says why, or in a start-up check
+            # (global.developmentMode with a port), which a warning quotes.
             flagged = [layer for layer in data["layers"] if layer["error"]]
-            assert flagged, "Streamlit refuses a config file, stconfig is silent" + context
+            said = (oracle["error"] or "").split(": ", 1)[-1]
+            quoted = [warning for warning in data["warnings"] if said and said in warning]
+            assert flagged or quoted, "Streamlit refuses to start, stconfig is silent" + context
         return
 
     assert done.returncode == 0, context
@@ -399,6 +402,18 @@ KNOWN_CASES = {
         script="none",
         files={},
         flags=(("browser.gatherUsageStats", "maybe"), ("browser.gatherUsageStats", "t")),
+    ),
+    # Start-up checks across layers: development mode in the global file, the port (its
+    # default value, still "set") in the project file: Streamlit refuses to start.
+    "development_mode_with_port": Scenario(
+        cwd_is_home=False,
+        script="none",
+        files={
+            "home": ConfigText(
+                b"[global]\ndevelopmentMode = true\n", {"global.developmentMode": 2}
+            ),
+            "project": ConfigText(b"[server]\nport = 8501\n", {"server.port": 2}),
+        },
     ),
     # A theme file under every layer: its base and the keys no layer sets come from it (1.67),
     # a config file's, an env var's and a flag's theme keys win; 1.40 keeps the name as base.
