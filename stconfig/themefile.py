@@ -114,9 +114,10 @@ def read_theme_file(base: Value, project_dir: Path, catalog: Catalog) -> ThemeFi
 
     try:
         parsed = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        positions = key_positions(text)
+    # Nesting too deep or an integer too long: Streamlit's loader fails on them too.
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as error:
         return fail(f"Error loading theme file {path}: {error}", where)
-    positions = key_positions(text)
 
     def at(*parts: str) -> Position:
         return Position(path, *positions.get(parts, (None, None)))

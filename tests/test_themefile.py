@@ -180,3 +180,12 @@ def test_check_file_follows_its_theme_base(project: Path) -> None:
     (finding,) = json.loads(result.stdout)["findings"]
     assert (finding["code"], finding["line"]) == ("theme-base", 2)
     assert str(project / "missing.toml") in finding["message"]
+
+
+def test_a_hostile_theme_file_is_an_error_not_a_crash(project: Path) -> None:
+    (project / "deep.toml").write_text("[theme]\nx = " + "[" * 2000 + "]" * 2000 + "\n")
+    write_config(project, '[theme]\nbase = "deep.toml"\n')
+    result = run("check", "--json")
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["code"] == "theme-file" and "Error loading theme file" in finding["message"]
+    assert run("show").exit_code == 0
