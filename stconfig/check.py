@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from stconfig.resolve import Context
 
+from stconfig import themefile
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import ConfigFileError, InvalidValueError, UsageError
 from stconfig.layers import (
@@ -25,11 +26,12 @@ from stconfig.layers import (
     expand_env_ref,
     key_positions,
     parse_toml,
+    read_file_layer,
     scan_env,
     walk_sections,
 )
 from stconfig.locate import SECRETS_FILE, file_layer_paths, parent_config_file
-from stconfig.model import Position, Scope, Source, Value
+from stconfig.model import Position, Scope, Setting, Source, Value
 from stconfig.problems import (
     BOM_HINT,
     NO_SUCH_FILE,
@@ -383,8 +385,14 @@ def read_config_bytes(path: Path) -> bytes:
         raise ConfigFileError(path, f"cannot be read: {error.strerror or error}") from None
 
 
-def check_files(paths: Sequence[Path], catalog: Catalog, env: Mapping[str, str]) -> Report:
-    """Check the files given (each must exist and be readable, and not be a secrets file)."""
+def check_files(
+    paths: Sequence[Path],
+    catalog: Catalog,
+    env: Mapping[str, str],
+    project_dir: Path | None = None,
+) -> Report:
+    """Check the files given (each must exist and be readable, and not be a secrets file); with
+    `project_dir`, the theme file a file's theme.base names, as a start there would load it."""
     for path in paths:
         # Streamlit's secrets file is TOML too; its keys are not options and its values stay
         # unprinted. (config.py:get_config_files("secrets.toml") names it secrets.toml.)
@@ -394,6 +402,10 @@ def check_files(paths: Sequence[Path], catalog: Catalog, env: Mapping[str, str])
     findings = [
         finding for path, data in contents for finding in check_bytes(data, path, catalog, env)
     ]
+    for path, _ in contents:
+        base = read_file_layer(Scope.FILE, path, catalog, env).settings.get("theme.base")
+        if project_dir is not None and base is not None:
+            findings.extend(_theme_file_findings(base, project_dir, catalog))
     return _report(tuple(path for path, _ in contents), False, findings, catalog)
 
 
@@ -449,7 +461,38 @@ def check_layers(context: Context, catalog: Catalog) -> Report:
                 findings.append(_finding_at(problem, setting.key, setting.source))
     for conflict in conflicts(resolution.options):
         findings.append(_finding_at(conflict.problem, conflict.key, conflict.source))
+    base = resolution.options["theme.base"]
+    # Once applied, theme.base is the file's own base; the name is what the layers gave.
+    named = base.overridden[0] if base.source.scope is Scope.THEME_FILE else base
+    setting = Setting(base.key, named.value, named.source)
+    findings.extend(_theme_file_findings(setting, context.project_dir, catalog))
     return _report(tuple(checked), context.use_env, findings, catalog)
+
+
+def _theme_file_findings(named: Setting, project_dir: Path, catalog: Catalog) -> list[Finding]:
+    """The theme file a theme.base setting names, checked as Streamlit loads it at start from
+    `project_dir`: a problem with the name is placed at the setting, one inside the file at its
+    line there."""
+    if not themefile.follows(named.value, catalog):
+        return []
+    theme = themefile.read_theme_file(named.value, project_dir, catalog)
+    findings = []
+    for placed in theme.problems:
+        if placed.position is None:
+            findings.append(_finding_at(placed.problem, "theme.base", named.source))
+        else:
+            problem = placed.problem
+            findings.append(
+                Finding(
+                    problem.severity,
+                    problem.code,
+                    problem.message,
+                    problem.hint,
+                    placed.position,
+                    placed.key,
+                )
+            )
+    return findings
 
 
 def _finding_at(problem: Problem, key: str, source: Source) -> Finding:

@@ -20,6 +20,9 @@ class Scope(StrEnum):
     """Where a value comes from (`PRECEDENCE` orders the layers Streamlit reads)."""
 
     DEFAULT = "default"
+    # The TOML theme file theme.base names (Streamlit 1.67's theme inheritance): its values fill
+    # only the theme options no other layer sets, so it ranks right above the defaults.
+    THEME_FILE = "theme-file"
     GLOBAL = "global"
     PROJECT = "project"
     SCRIPT = "script"
@@ -33,9 +36,18 @@ class Scope(StrEnum):
         return self in FILE_SCOPES
 
 
-FILE_SCOPES = (Scope.GLOBAL, Scope.PROJECT, Scope.SCRIPT, Scope.FILE)
-# The layers Streamlit reads, lowest precedence first: each one overrides those before it.
-PRECEDENCE = (Scope.DEFAULT, Scope.GLOBAL, Scope.PROJECT, Scope.SCRIPT, Scope.ENV, Scope.FLAG)
+FILE_SCOPES = (Scope.THEME_FILE, Scope.GLOBAL, Scope.PROJECT, Scope.SCRIPT, Scope.FILE)
+# The layers Streamlit reads, lowest precedence first: each one overrides those before it
+# (theme.base alone is the theme file's: the file's own base, else "light").
+PRECEDENCE = (
+    Scope.DEFAULT,
+    Scope.THEME_FILE,
+    Scope.GLOBAL,
+    Scope.PROJECT,
+    Scope.SCRIPT,
+    Scope.ENV,
+    Scope.FLAG,
+)
 
 
 @dataclass(frozen=True)
@@ -182,3 +194,7 @@ class Resolution:
     layers: tuple[Layer, ...]
     options: dict[str, Resolved]
     warnings: tuple[str, ...] = ()
+    # With --script: how `streamlit run` starts it, "script" or "asgi" (an st.App, FastAPI or
+    # Starlette app), and what that means for the layers (None for a plain script).
+    start_mode: str | None = None
+    start_note: str | None = None

@@ -42,6 +42,10 @@ class Code(StrEnum):
     DEPRECATED_VALUE = "deprecated-value"
     DEV_MODE_PORT = "dev-mode-port"
     CORS_XSRF = "cors-xsrf"
+    SAMESITE_NONE = "samesite-none"
+    SSL_PAIR = "ssl-pair"
+    THEME_BASE = "theme-base"
+    THEME_FILE = "theme-file"
 
 
 BOM = "starts with a UTF-8 byte order mark (BOM)"

@@ -62,6 +62,7 @@ def show_json(
             r.key: option_json(r, resolution.layers if with_layers else None) for r in selected
         },
         "warnings": list(resolution.warnings),
+        "start_mode": resolution.start_mode,
     }
 
 

@@ -5,10 +5,10 @@ The world it resolves is a `Context` (stconfig.context), which every caller stat
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
-from stconfig import computed
+from stconfig import computed, themefile
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.context import Context as Context  # where callers have always found it
 from stconfig.errors import NotSetError
@@ -21,6 +21,7 @@ from stconfig.locate import (
 from stconfig.model import Layer, Resolution, Resolved, Scope, Setting, Source, Unknown, Value
 from stconfig.problems import no_script_config, parent_config
 from stconfig.redact import is_secret, secret_env_names
+from stconfig.startup import conflicts, value_problems
 
 _UNKNOWN_NAMED = 10  # unknown keys a warning names
 
@@ -110,16 +111,57 @@ def resolve(
     catalog = catalog or context.catalog()
     layers = read_layers(context, catalog)
     secret_names = secret_env_names(catalog, layers)
-    wanted = catalog.options if keys is None else keys
-    options = {key: _merge(catalog.options[key], layers, secret_names) for key in wanted}
+    wanted = set(catalog.options if keys is None else keys)
+    if any(key.startswith("theme.") for key in wanted):
+        wanted.add("theme.base")  # a theme file it names gives the other theme options
+    options = {
+        key: _merge(catalog.options[key], layers, secret_names)
+        for key in catalog.options
+        if key in wanted
+    }
+    warnings = _warnings(context, catalog, layers)
+    base = options["theme.base"].value if "theme.base" in options else None
+    if themefile.follows(base, catalog):
+        theme = themefile.read_theme_file(base, context.project_dir, catalog)
+        layers.insert(0, theme.layer)
+        warnings.extend(themefile.describe(placed) for placed in theme.problems)
+        if not theme.fatal and theme.path is not None:
+            options = themefile.apply(options, theme)
+    script, mode = context.script, None
+    if script is not None:
+        from stconfig import startmode  # its `ast` import is paid only with --script
+
+        mode = startmode.start_mode(script, catalog)
+    at_start = _with_values_at_start(options, context, catalog, layers)
+    warnings.extend(_start_refusals(at_start, catalog))
     return Resolution(
         streamlit_version=catalog.streamlit_version,
         project_dir=context.project_dir,
         home=context.home,
         layers=tuple(layers),
-        options=_with_values_at_start(options, context, catalog, layers),
-        warnings=tuple(_warnings(context, catalog, layers)),
+        options=at_start,
+        warnings=tuple(warnings),
+        start_mode=None if mode is None else mode.mode,
+        start_note=None if mode is None or script is None else mode.note(script),
     )
+
+
+def _start_refusals(options: Mapping[str, Resolved], catalog: Catalog) -> list[str]:
+    """What makes Streamlit refuse to start with these values (`check` has the warnings too),
+    so that `show` never presents a config as if all were well."""
+    found = [
+        f"{resolved.source.describe()}: {problem.message}"
+        for resolved in options.values()
+        if not resolved.is_default
+        for problem in value_problems(catalog.options[resolved.key], resolved.value, catalog)
+        if problem.severity == "error"
+    ]
+    found.extend(
+        f"{conflict.source.describe()}: {conflict.problem.message}"
+        for conflict in conflicts(options)
+        if conflict.problem.severity == "error"
+    )
+    return found
 
 
 def _with_values_at_start(

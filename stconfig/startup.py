@@ -189,12 +189,27 @@ def _error_details(spec: OptionSpec, value: Value, catalog: Catalog) -> Iterator
         )
 
 
+def _theme_base(spec: OptionSpec, value: Value, catalog: Catalog) -> Iterator[Problem]:
+    """Without theme files (1.40), runtime/app_session.py logs any base but light or dark as
+    invalid and uses light. (Where theme files exist, `themefile` checks what the base names.)"""
+    if not catalog.theme_files and value not in (None, "light", "dark"):
+        yield Problem(
+            "warning",
+            Code.THEME_BASE,
+            f"theme.base {_literal(value)} is not light or dark: Streamlit "
+            f"{catalog.streamlit_version or catalog.data_version} reads no theme files and "
+            'uses "light"',
+            'set theme.base = "light" or "dark"',
+        )
+
+
 _VALUE_RULES: dict[str, Callable[[OptionSpec, Value, Catalog], Iterator[Problem]]] = {
     "server.port": _port,
     "server.maxCacheDataSize": _cache_size,
     "server.trustedUserHeaders": _trusted_headers,
     "server.unsafeMetricsUserAttributes": _metrics_attributes,
     "client.showErrorDetails": _error_details,
+    "theme.base": _theme_base,
 }
 
 
@@ -214,12 +229,16 @@ CONFLICT_KEYS = frozenset(
         "browser.serverPort",
         "server.enableCORS",
         "server.enableXsrfProtection",
+        "server.xsrfCookieSameSite",
+        "server.sslCertFile",
+        "server.sslKeyFile",
     }
 )
 
 
 def conflicts(options: Mapping[str, Resolved]) -> list[Conflict]:
-    """streamlit/config.py:_check_conflicts (1.40 and 1.67 alike): with global.developmentMode
+    """streamlit/config.py:_check_conflicts (1.40 and 1.67 alike), and the server's own checks
+    at start: with global.developmentMode
     on, a server.port or browser.serverPort set anywhere (even to its default) stops the start
     (an AssertionError in 1.40, a RuntimeError in 1.67); server.enableCORS off with XSRF
     protection on is logged as a warning."""
@@ -252,4 +271,34 @@ def conflicts(options: Mapping[str, Resolved]) -> list[Conflict]:
         )
         involves = frozenset({xsrf.key, cors.key})
         found.append(Conflict(problem, where.key, where.source, involves))
+    # web/server (server.py in 1.40, starlette_server.py in 1.67): _validate_ssl_config
+    # exits 1 when only one of the two is set.
+    pair = [options.get("server.sslCertFile"), options.get("server.sslKeyFile")]
+    given = [resolved for resolved in pair if resolved is not None and resolved.value]
+    if len(given) == 1:
+        (alone,) = given
+        other = "server.sslKeyFile" if alone.key == "server.sslCertFile" else "server.sslCertFile"
+        problem = Problem(
+            "error",
+            Code.SSL_PAIR,
+            f"{alone.key} is set without {other}: {FAILS} (they must be set together)",
+            f"set {other} too, or unset {alone.key}",
+        )
+        involves = frozenset({"server.sslCertFile", "server.sslKeyFile"})
+        found.append(Conflict(problem, alone.key, alone.source, involves))
+    # 1.67: a SameSite=None XSRF cookie is marked Secure, so it needs HTTPS. (With XSRF
+    # protection off Streamlit also warns, unless secrets hold an [auth] table: not judged.)
+    same_site, cert = options.get("server.xsrfCookieSameSite"), options.get("server.sslCertFile")
+    none = same_site is not None and str(same_site.value).lower() == "none"
+    xsrf_on = xsrf is not None and bool(xsrf.effective)
+    if same_site is not None and none and xsrf_on and not (cert is not None and cert.value):
+        problem = Problem(
+            "warning",
+            Code.SAMESITE_NONE,
+            'server.xsrfCookieSameSite = "none" marks the XSRF cookie Secure: Streamlit '
+            "warns at start that the app must be served over HTTPS",
+            'serve over HTTPS (server.sslCertFile, or a TLS-terminating proxy), or use "lax"',
+        )
+        involves = frozenset({same_site.key, "server.enableXsrfProtection", "server.sslCertFile"})
+        found.append(Conflict(problem, same_site.key, same_site.source, involves))
     return found

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from stconfig import durable, tomledit
+from stconfig import durable, themefile, tomledit
 from stconfig.catalog import Catalog, OptionSpec
 from stconfig.errors import InvalidValueError, NotSetError, UnknownKeyError, UsageError
 from stconfig.layers import FileProblem, walk_sections
@@ -19,7 +19,7 @@ from stconfig.model import PRECEDENCE, Position, Scope, Setting, Source, Value
 from stconfig.problems import no_script_config, parent_config_meant, toml_limit
 from stconfig.redact import HIDDEN, diff_lines, secret_paths, shown
 from stconfig.resolve import Context, resolve
-from stconfig.startup import CONFLICT_KEYS, conflicts, value_problems
+from stconfig.startup import CONFLICT_KEYS, Problem, conflicts, value_problems
 from stconfig.text import printable
 from stconfig.tomlscan import TomlLimit, loads
 from stconfig.values import parse_values, to_json
@@ -236,6 +236,10 @@ def _refuse_at_start(request: _Request, spec: OptionSpec, value: Value, *, force
         if problem.severity == "error":
             raise InvalidValueError(problem.message, hint=problem.hint)
         request.warnings.append(problem.message)
+    if spec.key == "theme.base" and themefile.follows(value, request.catalog):
+        theme = themefile.read_theme_file(value, request.context.project_dir, request.catalog)
+        for placed in theme.problems:
+            _refuse_unless_forced(request, placed.problem, force=force)
     if spec.key not in CONFLICT_KEYS:
         return
     options = dict(resolve(request.context, request.catalog).options)
@@ -251,13 +255,18 @@ def _refuse_at_start(request: _Request, spec: OptionSpec, value: Value, *, force
     for conflict in conflicts(options):
         if spec.key not in conflict.involves:
             continue
-        problem = conflict.problem
-        if problem.severity == "warning":
-            request.warnings.append(problem.message)
-        elif force:
-            request.warnings.append(f"{problem.message} (written anyway: --force)")
-        else:
-            raise InvalidValueError(problem.message, hint=problem.hint + " (or pass --force)")
+        _refuse_unless_forced(request, conflict.problem, force=force)
+
+
+def _refuse_unless_forced(request: _Request, problem: Problem, *, force: bool) -> None:
+    """A start-up problem that depends on more than the value (another key, another file):
+    an error refuses the write unless --force, which makes it a warning."""
+    if problem.severity == "warning":
+        request.warnings.append(problem.message)
+    elif force:
+        request.warnings.append(f"{problem.message} (written anyway: --force)")
+    else:
+        raise InvalidValueError(problem.message, hint=problem.hint + " (or pass --force)")
 
 
 def _unknown_warning(catalog: Catalog, key: str) -> str:

@@ -121,3 +121,9 @@ def streamlit_140_python() -> Path:
     """The interpreter of a Streamlit 1.40.0 virtualenv (built once per machine and cached, or
     `$STCONFIG_TEST_ST140_PYTHON`)."""
     return streamlit_venvs.streamlit_python(streamlit_venvs.ST140_VERSION)
+
+
+@pytest.fixture(scope="session")
+def stconfig_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One XDG cache for every stconfig run, so a catalog introspected once is reused."""
+    return tmp_path_factory.mktemp("xdg-cache")

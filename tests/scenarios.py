@@ -28,6 +28,8 @@ OPTIONS: dict[str, tuple[Kind, str]] = {
     "runner.magicEnabled": ("bool", "STREAMLIT_RUNNER_MAGIC_ENABLED"),
     "runner.fastReruns": ("bool", "STREAMLIT_RUNNER_FAST_RERUNS"),
     "server.headless": ("bool", "STREAMLIT_SERVER_HEADLESS"),
+    # Hidden; with server.port or browser.serverPort set anywhere Streamlit refuses to start.
+    "global.developmentMode": ("bool", "STREAMLIT_GLOBAL_DEVELOPMENT_MODE"),
     "server.enableCORS": ("bool", "STREAMLIT_SERVER_ENABLE_CORS"),
     "browser.gatherUsageStats": ("bool", "STREAMLIT_BROWSER_GATHER_USAGE_STATS"),
     "client.showErrorDetails": ("bool", "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"),
@@ -85,6 +87,9 @@ class Scenario:
     files: dict[str, ConfigText]  # "home", "project", "script" (project absent when cwd is HOME)
     env: dict[str, str] = field(default_factory=dict)
     flags: tuple[tuple[str, str], ...] = ()
+    # A theme file at THEME_PATH (relative to the project dir) that theme.base names, by env
+    # var or flag: Streamlit 1.67 follows it, 1.40 keeps the name as the base.
+    theme: ConfigText | None = None
     relative_script: bool = False  # the script path is given relative to the project dir
     run_elsewhere: bool = False  # stconfig runs from another directory, with -C
     via_symlink: bool = False  # every path goes through a symlinked directory
@@ -137,6 +142,9 @@ def materialize(scenario: Scenario, root: Path) -> Layout:
         path.write_bytes(text.data)
     home.mkdir(parents=True, exist_ok=True)
     project.mkdir(parents=True, exist_ok=True)
+    if scenario.theme is not None:
+        (project / THEME_PATH).parent.mkdir(parents=True, exist_ok=True)
+        (project / THEME_PATH).write_bytes(scenario.theme.data)
     script = None if script_dir is None else script_dir / "app.py"
     layout = Layout(home=home, project=project, script=script, config=config)
     app = layout.streamlit_script
@@ -320,6 +328,40 @@ def config_text(draw: st.DrawFn, *, allow_defects: bool = True) -> ConfigText:
     return ConfigText(data=data, lines=line_of, defect=defect)
 
 
+# --- theme files ------------------------------------------------------------------------------
+
+THEME_PATH = "themes/t.toml"
+_THEME_TABLES = ("theme", "theme.sidebar", "theme.light", "theme.dark.sidebar")
+
+
+@st.composite
+def theme_text(draw: st.DrawFn) -> ConfigText:
+    """A theme file Streamlit loads: colours for the theme keys of OPTIONS (each table once, in
+    a drawn order), maybe a base of its own, maybe a name Streamlit drops."""
+    lines: list[str] = []
+    line_of: dict[str, int] = {}
+    tables = draw(st.permutations(_THEME_TABLES))
+    if "theme" not in tables[: draw(st.integers(0, 4))]:
+        tables = ("theme", *[t for t in tables if t != "theme"])  # [theme] is required
+    for table in tables:
+        keys = [k for k in KEYS if k.rsplit(".", 1)[0] == table]
+        chosen = draw(st.lists(st.sampled_from(keys), unique=True)) if keys else []
+        if table != "theme" and not chosen:
+            continue
+        lines.append(f"[{table}]")
+        if table == "theme" and draw(st.booleans()):
+            line_of["theme.base"] = len(lines) + 1
+            lines.append(f'base = "{draw(st.sampled_from(["light", "dark"]))}"')
+        if table == "theme" and draw(st.integers(0, 3)) == 0:
+            lines.append("notAThemeOption = 1")
+        for key in chosen:
+            line_of[key] = len(lines) + 1
+            colour = draw(st.sampled_from(["#ff4b4b", "#0e1117", "rgb(1, 2, 3)", "#abc"]))
+            lines.append(f'{key.rsplit(".", 1)[1]} = "{colour}"')
+        lines.append("")
+    return ConfigText("\n".join(lines).encode(), line_of)
+
+
 # --- env and flags ----------------------------------------------------------------------------
 
 
@@ -370,12 +412,20 @@ def scenarios(draw: st.DrawFn, *, allow_defects: bool = True) -> Scenario:
             files[place] = draw(config_text(allow_defects=allow_defects))
     run_elsewhere = draw(st.integers(0, 3)) == 0
     relative = script in ("same", "subdir") and not run_elsewhere and draw(st.booleans())
+    env, flag_list = draw(env_vars()), draw(flags())
+    theme = draw(theme_text()) if draw(st.integers(0, 3)) == 0 else None
+    if theme is not None:
+        if draw(st.booleans()):
+            env["STREAMLIT_THEME_BASE"] = THEME_PATH
+        else:
+            flag_list = (*flag_list, ("theme.base", THEME_PATH))
     return Scenario(
         cwd_is_home=cwd_is_home,
         script=script,
         files=files,
-        env=draw(env_vars()),
-        flags=draw(flags()),
+        env=env,
+        flags=flag_list,
+        theme=theme,
         relative_script=relative,
         run_elsewhere=run_elsewhere,
         via_symlink=draw(st.integers(0, 5)) == 0,

@@ -36,7 +36,16 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, reject, settings
-from scenarios import OPTIONS, ConfigText, Layout, Scenario, materialize, run_env_var, scenarios
+from scenarios import (
+    OPTIONS,
+    THEME_PATH,
+    ConfigText,
+    Layout,
+    Scenario,
+    materialize,
+    run_env_var,
+    scenarios,
+)
 
 TESTS = Path(__file__).resolve().parent
 ORACLE = TESTS / "streamlit_oracle.py"
@@ -54,12 +63,6 @@ SETTINGS = settings(
     # CI must not fail on a new random example the author never saw; local runs keep exploring.
     derandomize=bool(os.environ.get("CI")),
 )
-
-
-@pytest.fixture(scope="session")
-def stconfig_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One XDG cache for every stconfig run, so a catalog introspected once is reused."""
-    return tmp_path_factory.mktemp("xdg-cache")
 
 
 def _venv_root(python: Path) -> Path | None:
@@ -136,6 +139,19 @@ def run_stconfig(
     )
 
 
+# Streamlit 1.67's theme inheritance relabels what it touches (config_util.py).
+THEME_RESET = "reset for theme inheritance"  # set to None: the option has no value
+THEME_FROM_FILE = "base theme file: "
+THEME_LIGHT = "default light theme"  # theme.base of a theme file without a base
+_CONFIG_LABEL = re.compile(r"^config\.toml(?: \((?:global|project|script)\))?: ")
+
+
+def _labelled_path(where: str) -> str:
+    """A config file's where_defined without the `config.toml (project): ` label theme
+    inheritance puts on the theme options it restores."""
+    return _CONFIG_LABEL.sub("", where)
+
+
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
@@ -143,7 +159,7 @@ def _canonical(value: Any) -> str:
 def _expected_click_source(scenario: Scenario, key: str) -> dict[str, str]:
     if any(flag_key == key for flag_key, _ in scenario.flags):
         return {"scope": "flag", "name": f"--{key}"}
-    explicit = OPTIONS[key][1]
+    explicit = OPTIONS[key][1] if key in OPTIONS else "STREAMLIT_THEME_BASE"
     name = explicit if scenario.env.get(explicit) else run_env_var(key)
     return {"scope": "env", "name": name}
 
@@ -207,9 +223,12 @@ def check_agreement(
             named = [w for w in data["warnings"] for name in names if re.search(rf"\b{name}\b", w)]
             assert named, f"Streamlit refuses {key}'s env var, stconfig is silent" + context
         else:
-            # Loading raised on a file: that file's layer says why.
+            # Loading raised: on a file, whose layer says why, or in a start-up check
+            # (global.developmentMode with a port), which a warning quotes.
             flagged = [layer for layer in data["layers"] if layer["error"]]
-            assert flagged, "Streamlit refuses a config file, stconfig is silent" + context
+            said = (oracle["error"] or "").split(": ", 1)[-1]
+            quoted = [warning for warning in data["warnings"] if said and said in warning]
+            assert flagged or quoted, "Streamlit refuses to start, stconfig is silent" + context
         return
 
     assert done.returncode == 0, context
@@ -217,7 +236,8 @@ def check_agreement(
     assert data["streamlit_version"] == oracle["streamlit_version"], context
 
     read_by_streamlit = {
-        os.path.realpath(option["where_defined"]) for option in oracle["options"].values()
+        os.path.realpath(_labelled_path(option["where_defined"]))
+        for option in oracle["options"].values()
     }
     for place, text in scenario.files.items():
         layer = _file_layer(data, layout.config[place])
@@ -241,7 +261,7 @@ def check_agreement(
     expected = {
         key: option
         for key, option in oracle["options"].items()
-        if option["where_defined"] != "<default>"
+        if option["where_defined"] not in ("<default>", THEME_RESET)
     }
     shown = data["options"]
     assert sorted(shown) == sorted(expected), context
@@ -256,7 +276,13 @@ def check_agreement(
             assert source == {"scope": "env", "name": OPTIONS[key][1]}, message
         elif where == BY_CLICK:
             assert source == _expected_click_source(scenario, key), message
+        elif where.startswith(THEME_FROM_FILE) or where == THEME_LIGHT:
+            assert scenario.theme is not None, message
+            assert source["scope"] == "theme-file", message
+            assert _same_file(layout.project / THEME_PATH, source["path"]), message
+            assert source["line"] == scenario.theme.lines.get(key), message
         else:
+            where = _labelled_path(where)
             scopes, line = _file_expectation(scenario, layout, key, where)
             assert source["scope"] in scopes, message
             assert source["path"] == where, message
@@ -279,6 +305,8 @@ def test_stconfig_agrees_with_streamlit(
         done = run_stconfig(streamlit_python, scenario, layout, stconfig_cache)
         check_agreement(scenario, layout, oracle, done)
     event(f"streamlit: {oracle['status']} {(oracle['error'] or '')[:50]}")
+    if scenario.theme is not None:
+        event(f"theme file, streamlit: {oracle['status']}")
     if oracle["status"] == "ok":
         set_keys = [o for o in oracle["options"].values() if o["where_defined"] != "<default>"]
         event(
@@ -374,6 +402,44 @@ KNOWN_CASES = {
         script="none",
         files={},
         flags=(("browser.gatherUsageStats", "maybe"), ("browser.gatherUsageStats", "t")),
+    ),
+    # Start-up checks across layers: development mode in the global file, the port (its
+    # default value, still "set") in the project file: Streamlit refuses to start.
+    "development_mode_with_port": Scenario(
+        cwd_is_home=False,
+        script="none",
+        files={
+            "home": ConfigText(
+                b"[global]\ndevelopmentMode = true\n", {"global.developmentMode": 2}
+            ),
+            "project": ConfigText(b"[server]\nport = 8501\n", {"server.port": 2}),
+        },
+    ),
+    # A theme file under every layer: its base and the keys no layer sets come from it (1.67),
+    # a config file's, an env var's and a flag's theme keys win; 1.40 keeps the name as base.
+    "theme_file_under_every_layer": Scenario(
+        cwd_is_home=False,
+        script="subdir",
+        files={
+            "home": ConfigText(b'[theme]\nprimaryColor = "#000001"\n', {"theme.primaryColor": 2}),
+            "script": ConfigText(
+                b'[theme.light]\nprimaryColor = "#000002"\n', {"theme.light.primaryColor": 2}
+            ),
+        },
+        theme=ConfigText(
+            b'[theme.sidebar]\nprimaryColor = "#000003"\n\n[theme]\nbase = "dark"\n'
+            b'primaryColor = "#000004"\nbogus = 1\n[theme.light]\nprimaryColor = "#000005"\n'
+            b'[theme.dark.sidebar]\nprimaryColor = "#000006"\n',
+            {
+                "theme.sidebar.primaryColor": 2,
+                "theme.base": 5,
+                "theme.primaryColor": 6,
+                "theme.light.primaryColor": 9,
+                "theme.dark.sidebar.primaryColor": 11,
+            },
+        ),
+        env={"STREAMLIT_THEME_BASE": THEME_PATH},
+        flags=(("theme.dark.sidebar.primaryColor", "#000007"),),
     ),
 }
 

@@ -9,10 +9,7 @@ loaded and `_check_conflicts` has run), the port through a real server start.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +17,10 @@ from typing import Any
 
 import pytest
 from conftest import write_config
+from real_start import oracle, start_env, stconfig
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
-
-ORACLE = Path(__file__).resolve().parent / "streamlit_oracle.py"
 
 
 @dataclass(frozen=True)
@@ -73,9 +69,15 @@ CASES = [
     # boolean form of showErrorDetails (a bool option in 1.40, deprecated in 1.67).
     Case(
         "warnings",
-        "[server]\nenableCORS = false\nport = 0\n[client]\nshowErrorDetails = false\n"
+        '[server]\nenableCORS = false\nport = 0\nxsrfCookieSameSite = "none"\n'
+        "[client]\nshowErrorDetails = false\n"
         '[runner]\nmagicEnabled = false\n[server.trustedUserHeaders]\n"X-Email" = "email"\n',
-        codes={"cors-xsrf": BOTH, "deprecated-value": ("1.67",), "unknown-key": ("1.40",)},
+        codes={
+            "cors-xsrf": BOTH,
+            "deprecated-value": ("1.67",),
+            "samesite-none": ("1.67",),
+            "unknown-key": ("1.40",),
+        },
     ),
 ]
 
@@ -84,60 +86,10 @@ def run_cli(*args: str) -> Any:
     return CliRunner().invoke(app, list(args))
 
 
-def _env(home: Path, extra: dict[str, str], python: Path) -> dict[str, str]:
-    env = {
-        "PATH": os.environ.get("PATH", os.defpath),
-        "HOME": str(home),
-        "LC_ALL": "C.UTF-8",
-        "NO_COLOR": "1",
-        **extra,
-    }
-    venv = python.parent.parent
-    if (venv / "pyvenv.cfg").is_file():
-        env["VIRTUAL_ENV"] = str(venv)  # stconfig resolves as the Streamlit under test
-    return env
-
-
-def _oracle(python: Path, project: Path, env: dict[str, str], flags: list[str]) -> dict[str, Any]:
-    (project / "app.py").write_text("import streamlit as st\n", encoding="utf-8")
-    with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "oracle.json"
-        done = subprocess.run(
-            [str(python), str(ORACLE), str(out), "app.py", *flags],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    result["stderr"] = done.stderr
-    return result
-
-
-def _stconfig(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stconfig", *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-@pytest.fixture(scope="session")
-def xdg_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One stconfig cache for the session: a catalog introspected once is reused."""
-    return tmp_path_factory.mktemp("xdg-cache")
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_check_agrees_with_streamlit_start(
-    case: Case, streamlit_python: Path, tmp_path: Path, xdg_cache: Path
+    case: Case, streamlit_python: Path, tmp_path: Path, stconfig_cache: Path
 ) -> None:
     """Streamlit refuses to start exactly when `check` reports an error, and each finding
     expected for this version is there (and no other start-up finding)."""
@@ -146,15 +98,15 @@ def test_check_agrees_with_streamlit_start(
     project.mkdir()
     if case.config:
         write_config(project, case.config)
-    env = _env(home, {**case.env, "XDG_CACHE_HOME": str(xdg_cache)}, streamlit_python)
+    env = start_env(home, streamlit_python, stconfig_cache, case.env)
     flags = [arg for flag in case.flags for arg in ("--" + flag.split("=")[0], flag.split("=")[1])]
-    oracle = _oracle(streamlit_python, project, env, flags)
-    version = ".".join(oracle["streamlit_version"].split(".")[:2])
-    done = _stconfig(project, env, "check", "--json", *(f"--flag={f}" for f in case.flags))
-    said = f"{oracle['status']} {oracle['error']}\n{oracle['stderr'][-1500:]}\n{done.stderr}"
+    loaded = oracle(streamlit_python, project, env, flags)
+    version = ".".join(loaded["streamlit_version"].split(".")[:2])
+    done = stconfig(project, env, "check", "--json", *(f"--flag={f}" for f in case.flags))
+    said = f"{loaded['status']} {loaded['error']}\n{loaded['stderr'][-1500:]}\n{done.stderr}"
     if case.flags:
         # A flag value Streamlit refuses is refused by stconfig as a bad argument.
-        assert oracle["status"] != "ok", said
+        assert loaded["status"] != "ok", said
         assert done.returncode == 2 and done.stderr.startswith("stconfig: error:"), said
         return
     report = json.loads(done.stdout)
@@ -164,26 +116,18 @@ def test_check_agrees_with_streamlit_start(
     # An unknown key is an error to `check` that Streamlit only logs.
     refusing = [f for f in report["findings"] if f["severity"] == "error"]
     refusing = [f for f in refusing if f["code"] != "unknown-key"]
-    assert bool(refusing) == (oracle["status"] != "ok"), said
-    if "cors-xsrf" in expected:
-        assert "server.enableCORS" in oracle["stderr"], said  # Streamlit's own warning
+    assert bool(refusing) == (loaded["status"] != "ok"), said
+    if "cors-xsrf" in expected:  # Streamlit's own warnings
+        assert "server.enableCORS" in loaded["stderr"], said
+    if "samesite-none" in expected:
+        assert "must be served over HTTPS" in loaded["stderr"].replace("\n", " "), said
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("port", [70000, -1])
-def test_port_range_as_the_real_server_binds(
-    port: int, streamlit_python: Path, tmp_path: Path, xdg_cache: Path
-) -> None:
-    """A real `streamlit run --server.port PORT`: 1.67 (Starlette) fails to bind above 65535 and
-    below 0; 1.40 (tornado) fails below 0 and starts with 70000. `check` says the same."""
-    home, project = tmp_path / "h", tmp_path / "p"
-    home.mkdir()
-    project.mkdir()
+def _serves(python: Path, project: Path, env: dict[str, str], flags: list[str]) -> tuple[bool, str]:
+    """A real `streamlit run app.py FLAGS...`: whether the server comes up, and its output."""
     (project / "app.py").write_text("import streamlit as st\n", encoding="utf-8")
-    env = _env(home, {"XDG_CACHE_HOME": str(xdg_cache)}, streamlit_python)
-    command = [str(streamlit_python), "-m", "streamlit", "run", "app.py"]
-    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    command += ["--server.address", "127.0.0.1", f"--server.port={port}"]
+    command = [str(python), "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command += ["--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1", *flags]
     with subprocess.Popen(
         command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     ) as server:
@@ -197,11 +141,36 @@ def test_port_range_as_the_real_server_binds(
                 break
         server.kill()
         server.wait(timeout=10)
-    done = _stconfig(project, env, "check", "--json", f"--flag=server.port={port}")
-    report = json.loads(done.stdout)
-    codes = [finding["code"] for finding in report["findings"]]
-    assert (codes == ["port-range"]) == (not started), "".join(output) + done.stderr
-    assert codes in ([], ["port-range"]), codes
+    return started, "".join(output)
+
+
+SERVER_CASES = {
+    # 1.67 (Starlette) fails to bind above 65535 and below 0; 1.40 (tornado) fails below 0 and
+    # starts with 70000.
+    "port-70000": (["--server.port=70000"], "port-range"),
+    "port-minus-1": (["--server.port=-1"], "port-range"),
+    # Both versions exit 1 when only one of the pair is set.
+    "ssl-cert-alone": (["--server.sslCertFile=cert.pem", "--server.port=0"], "ssl-pair"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(SERVER_CASES))
+def test_server_start_rules_as_the_real_server_starts(
+    case: str, streamlit_python: Path, tmp_path: Path, stconfig_cache: Path
+) -> None:
+    """A real server start with the flags: `check` reports the rule's error exactly when the
+    server does not come up."""
+    flags, code = SERVER_CASES[case]
+    home, project = tmp_path / "h", tmp_path / "p"
+    home.mkdir()
+    project.mkdir()
+    env = start_env(home, streamlit_python, stconfig_cache, {})
+    started, output = _serves(streamlit_python, project, env, flags)
+    done = stconfig(project, env, "check", "--json", *(f"--flag={f[2:]}" for f in flags))
+    codes = [finding["code"] for finding in json.loads(done.stdout)["findings"]]
+    assert codes in ([], [code]), codes
+    assert (codes == [code]) == (not started), output + done.stderr
 
 
 def test_set_refuses_what_streamlit_refuses_at_start(project: Path) -> None:

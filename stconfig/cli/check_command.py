@@ -63,7 +63,7 @@ def run_check(options: Options) -> int:
     context = options.context()
     catalog = context.catalog()
     if options.files:
-        report = check_files(options.files, catalog, context.env)
+        report = check_files(options.files, catalog, context.env, context.project_dir)
     else:
         report = check_layers(context, catalog)
     return render_report(report, json_=options.json_, quiet=options.quiet, strict=options.strict)

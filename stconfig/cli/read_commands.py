@@ -27,6 +27,8 @@ def run_show(options: Options) -> int:
     messages = Messages(options.quiet)
     for warning in resolution.warnings:
         messages.warn(warning)
+    if resolution.start_note is not None:
+        messages.note(resolution.start_note)
     if options.keys and not selected:
         messages.note("none of these options has a value; `--all` lists them anyway")
     if options.json_:

@@ -351,8 +351,10 @@ COMMANDS: tuple[Command, ...] = (
         "Default: every layer's file and the STREAMLIT_* environment. Checks TOML syntax and "
         "duplicate keys (file:line:col), UTF-8 and BOM, keys outside a table, theme sections, "
         'unknown keys (did you mean?), removed keys, types (a string "false" for a bool is '
-        "true to Streamlit), allowed values, and env values `streamlit run` rejects. A FILE "
-        "that does not exist: exit 3.\n\n"
+        "true to Streamlit), allowed values, env and flag values `streamlit run` rejects, "
+        "what Streamlit's start refuses or warns about (a port it cannot bind, "
+        "global.developmentMode with a port, CORS off under XSRF protection...), and the theme "
+        "file theme.base names. A FILE that does not exist: exit 3; a secrets.toml: exit 2.\n\n"
         "Example: stconfig check --strict .streamlit/config.toml",
         "check_command:run_check",
         args=(

@@ -91,5 +91,5 @@ def run_edit(options: Options) -> int:
     if not edit_in_editor(target, context.env):
         Messages(options.quiet).note(f"{path} left empty: not created")
         return ExitCode.OK
-    report = check_files([path], context.catalog(), context.env)
+    report = check_files([path], context.catalog(), context.env, context.project_dir)
     return render_report(report, json_=False, quiet=options.quiet, strict=options.strict)

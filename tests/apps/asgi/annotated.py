@@ -1,0 +1,3 @@
+import streamlit as st
+
+mine: st.App = st.App("dashboard.py")

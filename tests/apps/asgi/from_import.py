@@ -1,0 +1,3 @@
+from streamlit.starlette import App
+
+server = App(script_path="dashboard.py")

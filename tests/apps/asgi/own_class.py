@@ -1,0 +1,5 @@
+class App:
+    pass
+
+
+app = App()

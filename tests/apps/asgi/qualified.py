@@ -1,0 +1,3 @@
+import streamlit
+
+web = streamlit.starlette.App("dashboard.py")
