@@ -6,6 +6,9 @@ directory, layers, effective value and source, and its config files' errors; JSO
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -352,3 +355,41 @@ def test_a_module_of_one_app_does_not_hide_another_app(tmp_path: Path) -> None:
     put(root / "apps/a/main.py", ST)
     apps, _ = find_apps(root)
     assert [rel(str(a.script), root) for a in apps] == ["apps/a/streamlit_app.py", "main.py"]
+
+
+def test_a_secret_is_never_shown(repo: Path) -> None:
+    write_config(repo / "apps/ops", "[server]\ncookieSecret = 'hunter2'\n")
+    apps = {rel(a["script"], repo): a for a in scan_json(repo, "--key", "server.cookieSecret")}
+    assert apps["apps/ops/main.py"]["value"] == "<hidden>"
+    result = scan(str(repo), "--key", "server.cookieSecret")
+    assert "hunter2" not in result.stdout + result.stderr
+
+
+def test_a_table_on_a_terminal(repo: Path) -> None:
+    """On a terminal: a table with every app, then its files' errors; piped output stays plain."""
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "200"}
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "stconfig", "scan", str(repo)],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as process:
+        os.close(follower)
+        seen = b""
+        while select.select([leader], [], [], 30)[0]:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert process.wait(timeout=30) == 0
+    os.close(leader)
+    text = seen.decode()
+    assert "\t" not in text
+    assert "starts in" in text and "found by" in text
+    for script, _start, found_by, *_ in EXPECTED:
+        assert script in text and found_by in text
+    assert "error apps/hr/.streamlit/config.toml:2:35: TOML syntax error" in text
