@@ -290,6 +290,21 @@ def test_an_entry_script_of_its_own_is_an_app_even_beside_pages(tmp_path: Path) 
             "ui",
         ),
         ("Procfile", "web: streamlit \\\n  run ui/app.py\n", "."),
+        (
+            ".github/workflows/smoke.yml",
+            "jobs:\n  a:\n    defaults:\n      run:\n        working-directory: nowhere\n"
+            "    steps:\n      - name: other\n        working-directory: elsewhere\n"
+            "        run: make\n      - name: smoke\n        run: |\n"
+            "          streamlit run app.py &\n        working-directory: ui\n",
+            "ui",
+        ),
+        (
+            ".github/workflows/smoke.yml",
+            "jobs:\n  a:\n    defaults:\n      run:\n        working-directory: ui\n"
+            "    steps:\n      - name: other\n        working-directory: elsewhere\n"
+            "        run: make\n      - run: streamlit run app.py\n",
+            "ui",
+        ),
     ],
 )
 def test_launch_files_give_the_start_directory(
@@ -345,6 +360,15 @@ def test_a_dockerfile_script_is_found_as_copied_into_the_image(
     assert [
         (rel(str(a.script), root), rel(str(a.project_dir), root), a.found_by) for a in apps
     ] == [("ui/app.py", start, f"Dockerfile:{dockerfile.count(chr(10))}")]
+
+
+def test_a_bare_name_in_a_dockerfile_is_not_looked_for_elsewhere(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    put(root / "deploy/Dockerfile", "WORKDIR /app\nCMD streamlit run app.py\n")
+    put(root / "other/app.py", ST)
+    apps, skipped = find_apps(root)
+    assert [a.found_by for a in apps] == ["entry-name"]
+    assert [(s.found_by, s.script) for s in skipped] == [("deploy/Dockerfile:2", "app.py")]
 
 
 def test_a_module_of_one_app_does_not_hide_another_app(tmp_path: Path) -> None:
