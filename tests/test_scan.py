@@ -417,3 +417,31 @@ def test_a_table_on_a_terminal(repo: Path) -> None:
     for script, _start, found_by, *_ in EXPECTED:
         assert script in text and found_by in text
     assert "error apps/hr/.streamlit/config.toml:2:35: TOML syntax error" in text
+
+
+def test_each_app_is_read_as_its_own_streamlit_reads_it(
+    tmp_path: Path, streamlit_140_python: Path
+) -> None:
+    """An app whose start directory has a .venv with Streamlit 1.40 gets 1.40's catalog: no
+    script-level file, and keys 1.40 does not know are errors there only."""
+    root = tmp_path / "r"
+    for name in ("new", "old"):
+        put(root / name / "app.py", ST)
+        put(root / name / "ui" / "main.py", ST)
+        put(root / name / "Makefile", "ui:\n\tstreamlit run ui/main.py\n")
+        write_config(root / name / "ui", f"[runner]\n{NAME} = true\n")
+        write_config(root / name, "[server]\nfolderWatchList = ['src']\n")
+    (root / "old" / ".venv").symlink_to(streamlit_140_python.parents[1])
+    apps = {rel(a["script"], root): a for a in scan_json(root)}
+    assert {k: a["streamlit_version"] for k, a in apps.items()} == {
+        "new/app.py": "1.67.0",
+        "new/ui/main.py": "1.67.0",
+        "old/app.py": "1.40.0",
+        "old/ui/main.py": "1.40.0",
+    }
+    assert apps["new/ui/main.py"]["source"]["scope"] == "script"
+    assert apps["new/ui/main.py"]["enforced"] is True
+    assert apps["old/ui/main.py"]["source"] == {"scope": "default"}  # 1.40 reads no script file
+    assert [layer["scope"] for layer in apps["old/ui/main.py"]["layers"]] == ["global", "project"]
+    assert [e["key"] for e in apps["old/app.py"]["errors"]] == ["server.folderWatchList"]
+    assert apps["new/app.py"]["errors"] == []
