@@ -248,6 +248,7 @@ def test_option_schema_says_type_default_allowed_and_description() -> None:
     links = schema["properties"]["client"]["properties"]["showErrorLinks"]
     assert links["anyOf"][0] == {"enum": ["auto", "true", "false", True, False]}
     assert "A secret" in server["cookieSecret"]["description"]
+    assert "Flag:" not in server["cookieSecret"]["description"]  # Streamlit refuses it as a flag
     assert schema["properties"]["global"]["properties"]["logLevel"]["not"] == {}
     assert (
         "replaced by logger.level"
