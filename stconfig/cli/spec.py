@@ -257,14 +257,6 @@ OUTPUT = Opt(
     metavar="FILE",
 )
 
-CATALOG_PYTHON = Opt(
-    ("--python",),
-    "python",
-    "path",
-    "The interpreter whose Streamlit to describe (default: the project's .venv, "
-    "$VIRTUAL_ENV, this interpreter, then `streamlit` on PATH).",
-    metavar="PATH",
-)
 KEY_OPTION = Opt(
     ("--key",),
     "key",
@@ -465,7 +457,7 @@ COMMANDS: tuple[Command, ...] = (
         "Editors then complete and validate config files as they are typed.\n\n"
         "Example: stconfig schema --output .streamlit/config.schema.json",
         "schema_command:run_schema",
-        options=(OUTPUT, CATALOG_PYTHON, PROJECT_DIR, QUIET),
+        options=(OUTPUT, PYTHON, PROJECT_DIR, QUIET),
     ),
     Command(
         "scan",
