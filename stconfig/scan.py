@@ -211,6 +211,40 @@ def _run_target(tokens: Sequence[str]) -> tuple[str, str | None] | None:
     return None
 
 
+def _list_items(lines: Sequence[str]) -> list[int | None]:
+    """For each YAML line, the line number of the innermost list item (`- ...`) holding it: a
+    workflow step's keys share their step's, a job's `defaults:` have none."""
+    items: list[int | None] = []
+    open_items: list[tuple[int, int]] = []  # (indent of the dash, line index)
+    for index, line in enumerate(lines):
+        stripped = line.lstrip(" ")
+        if not stripped.strip():
+            items.append(open_items[-1][1] if open_items else None)
+            continue
+        indent = len(line) - len(stripped)
+        while open_items and open_items[-1][0] >= indent:
+            open_items.pop()
+        if stripped.startswith("- ") or stripped == "-":
+            open_items.append((indent, index))
+        items.append(open_items[-1][1] if open_items else None)
+    return items
+
+
+def _workflow_directory(lines: Sequence[str], items: Sequence[int | None], at: int) -> str | None:
+    """The `working-directory:` for the step on line `at`: its own, else the last one outside
+    any step before it (`defaults: run:`); `items` is `_list_items(lines)`."""
+    default = None
+    for index, line in enumerate(lines):
+        match = _WORKING_DIRECTORY.match(line)
+        if match is None:
+            continue
+        if items[index] is not None and items[index] == items[at]:
+            return match[1]
+        if items[index] is None and index < at:
+            default = match[1]
+    return default
+
+
 def _join(base: str, relative: str | None) -> str:
     if relative is None or relative.startswith("$"):
         return base  # `cd "$(dirname "$0")"` is the file's own directory; other variables unknown
@@ -224,14 +258,13 @@ def _launches(kind: str, path: str, root: str) -> Iterator[_Launch]:
     text = data.decode("utf-8", errors="replace")
     here = os.path.dirname(path)
     shown = os.path.relpath(path, root)
-    workdir: str | None = None  # a Dockerfile's WORKDIR, a workflow's working-directory
+    workdir: str | None = None  # a Dockerfile's WORKDIR
     shell_dir = here
+    lines = text.splitlines()
+    items = _list_items(lines) if kind == "workflow" else []
     for number, line in _logical_lines(text):
         if kind == "docker" and (match := _WORKDIR.match(line)):
             workdir = match[1] if workdir is None else os.path.join(workdir, match[1])
-            continue
-        if kind == "workflow" and (match := _WORKING_DIRECTORY.match(line)):
-            workdir = match[1]
             continue
         tokens = _TOKEN.findall(line)
         if kind == "shell" and len(tokens) == 2 and tokens[0] in _CD:
@@ -248,7 +281,8 @@ def _launches(kind: str, path: str, root: str) -> Iterator[_Launch]:
             bases: tuple[str, ...] = (here,)
         elif kind == "workflow":
             repository = os.path.dirname(os.path.dirname(here))
-            bases = (_join(_join(repository, workdir), cd),)
+            directory = _workflow_directory(lines, items, number - 1)
+            bases = (_join(_join(repository, directory), cd),)
         elif kind == "devcontainer":
             workspace = os.path.dirname(here) if os.path.basename(here) == ".devcontainer" else here
             bases = (_join(workspace, cd),)
@@ -277,18 +311,20 @@ def _resolve_launch(launch: _Launch, python: Sequence[str]) -> App | None:
             return App(Path(script), Path(base), launch.found_by)
     if not launch.relocated:
         return None
-    # Copied into an image: a script whose path ends as written, the one nearest the Dockerfile
-    # first. An absolute path outside WORKDIR may have been copied anywhere: its shorter tails
-    # are tried too, down to the file name.
+    # Copied into an image: a script whose path ends as written, the shallowest one under the
+    # Dockerfile's directory first. An absolute path outside WORKDIR may have been copied
+    # anywhere: its shorter tails are tried too. A bare file name elsewhere in the tree is
+    # too weak a clue (every app has an app.py).
     parts = os.path.normpath(launch.script).strip(os.sep).split(os.sep)
     tails = [parts[i:] for i in range(len(parts))] if os.path.isabs(launch.script) else [parts]
     for tail_parts in tails:
         tail = os.sep + os.path.join(*tail_parts)
         matches = [p for p in python if p.endswith(tail)]
         near = [p for p in matches if p.startswith(launch.bases[0] + os.sep)]
-        if matches:
-            chosen = min(near or matches, key=lambda p: (p.count(os.sep), p))
-            return App(Path(chosen), Path(chosen[: -len(tail)] or os.sep), launch.found_by)
+        chosen = near or (matches if len(tail_parts) > 1 else [])
+        if chosen:
+            script = min(chosen, key=lambda p: (p.count(os.sep), p))
+            return App(Path(script), Path(script[: -len(tail)] or os.sep), launch.found_by)
     return None
 
 

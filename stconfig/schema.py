@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import Any
 
 from stconfig.catalog import Catalog, OptionSpec
@@ -111,7 +112,7 @@ def _node(root: dict[str, Any], section: str) -> dict[str, Any]:
 
 def _object(node: Mapping[str, Any], path: str, catalog: Catalog) -> dict[str, Any]:
     properties: dict[str, Any] = {
-        spec.name: _option(spec) for spec in sorted(node.get("options", ()), key=_by_name)
+        spec.name: _option(spec) for spec in sorted(node.get("options", ()), key=attrgetter("name"))
     }
     for name, child in sorted(node.get("children", {}).items()):
         child_path = f"{path}.{name}" if path else name
@@ -122,10 +123,6 @@ def _object(node: Mapping[str, Any], path: str, catalog: Catalog) -> dict[str, A
     schema["properties"] = properties
     schema["additionalProperties"] = False
     return schema
-
-
-def _by_name(spec: OptionSpec) -> str:
-    return spec.name
 
 
 def _option(spec: OptionSpec) -> dict[str, Any]:
@@ -191,8 +188,10 @@ def _description(spec: OptionSpec, notes: list[str]) -> str:
     if spec.computed:
         lines.append("Default: computed by Streamlit when it starts.")
     if spec.sensitive:
-        lines.append(f"A secret: keep it out of shared files ({spec.env_var} works too).")
-    lines.append(f"Env: {spec.env_var}. Flag: {spec.flag}.")
+        # `streamlit run` refuses a secret on its command line (stconfig's --flag does too).
+        lines.append(f"A secret: keep it out of shared files. Env: {spec.env_var}; no flag.")
+    else:
+        lines.append(f"Env: {spec.env_var}. Flag: {spec.flag}.")
     return "\n\n".join(lines)
 
 

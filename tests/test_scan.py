@@ -6,6 +6,9 @@ directory, layers, effective value and source, and its config files' errors; JSO
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -287,6 +290,21 @@ def test_an_entry_script_of_its_own_is_an_app_even_beside_pages(tmp_path: Path) 
             "ui",
         ),
         ("Procfile", "web: streamlit \\\n  run ui/app.py\n", "."),
+        (
+            ".github/workflows/smoke.yml",
+            "jobs:\n  a:\n    defaults:\n      run:\n        working-directory: nowhere\n"
+            "    steps:\n      - name: other\n        working-directory: elsewhere\n"
+            "        run: make\n      - name: smoke\n        run: |\n"
+            "          streamlit run app.py &\n        working-directory: ui\n",
+            "ui",
+        ),
+        (
+            ".github/workflows/smoke.yml",
+            "jobs:\n  a:\n    defaults:\n      run:\n        working-directory: ui\n"
+            "    steps:\n      - name: other\n        working-directory: elsewhere\n"
+            "        run: make\n      - run: streamlit run app.py\n",
+            "ui",
+        ),
     ],
 )
 def test_launch_files_give_the_start_directory(
@@ -303,10 +321,13 @@ def test_launch_files_give_the_start_directory(
     assert apps[0].found_by.startswith(name + ":")
 
 
-def test_scan_imports_no_streamlit(repo: Path) -> None:
+def test_scan_imports_no_streamlit_nor_typer(repo: Path) -> None:
+    """A real process: Streamlit is never imported, and a plain call takes the fast path
+    (no Typer); rich only draws tables on a terminal."""
     code = (
         "import atexit, sys\n"
-        "atexit.register(lambda: print('streamlit' in sys.modules, file=sys.stderr))\n"
+        "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules}"
+        " & {'streamlit', 'typer', 'pydantic', 'rich'}), file=sys.stderr))\n"
         f"sys.argv = ['stconfig', 'scan', {str(repo)!r}, '--json']\n"
         "from stconfig.cli import main\n"
         "main()\n"
@@ -316,7 +337,7 @@ def test_scan_imports_no_streamlit(repo: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)["apps"]) == len(EXPECTED)
-    assert done.stderr.strip().splitlines()[-1] == "False"
+    assert done.stderr.strip().splitlines()[-1] == "[]"
 
 
 @pytest.mark.parametrize(
@@ -341,6 +362,15 @@ def test_a_dockerfile_script_is_found_as_copied_into_the_image(
     ] == [("ui/app.py", start, f"Dockerfile:{dockerfile.count(chr(10))}")]
 
 
+def test_a_bare_name_in_a_dockerfile_is_not_looked_for_elsewhere(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    put(root / "deploy/Dockerfile", "WORKDIR /app\nCMD streamlit run app.py\n")
+    put(root / "other/app.py", ST)
+    apps, skipped = find_apps(root)
+    assert [a.found_by for a in apps] == ["entry-name"]
+    assert [(s.found_by, s.script) for s in skipped] == [("deploy/Dockerfile:2", "app.py")]
+
+
 def test_a_module_of_one_app_does_not_hide_another_app(tmp_path: Path) -> None:
     """`import main` in apps/a means apps/a/main.py, not the main.py at the root."""
     root = tmp_path / "r"
@@ -349,3 +379,69 @@ def test_a_module_of_one_app_does_not_hide_another_app(tmp_path: Path) -> None:
     put(root / "apps/a/main.py", ST)
     apps, _ = find_apps(root)
     assert [rel(str(a.script), root) for a in apps] == ["apps/a/streamlit_app.py", "main.py"]
+
+
+def test_a_secret_is_never_shown(repo: Path) -> None:
+    write_config(repo / "apps/ops", "[server]\ncookieSecret = 'hunter2'\n")
+    apps = {rel(a["script"], repo): a for a in scan_json(repo, "--key", "server.cookieSecret")}
+    assert apps["apps/ops/main.py"]["value"] == "<hidden>"
+    result = scan(str(repo), "--key", "server.cookieSecret")
+    assert "hunter2" not in result.stdout + result.stderr
+
+
+def test_a_table_on_a_terminal(repo: Path) -> None:
+    """On a terminal: a table with every app, then its files' errors; piped output stays plain."""
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "200"}
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "stconfig", "scan", str(repo)],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as process:
+        os.close(follower)
+        seen = b""
+        while select.select([leader], [], [], 30)[0]:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert process.wait(timeout=30) == 0
+    os.close(leader)
+    text = seen.decode()
+    assert "\t" not in text
+    assert "starts in" in text and "found by" in text
+    for script, _start, found_by, *_ in EXPECTED:
+        assert script in text and found_by in text
+    assert "error apps/hr/.streamlit/config.toml:2:35: TOML syntax error" in text
+
+
+def test_each_app_is_read_as_its_own_streamlit_reads_it(
+    tmp_path: Path, streamlit_140_python: Path
+) -> None:
+    """An app whose start directory has a .venv with Streamlit 1.40 gets 1.40's catalog: no
+    script-level file, and keys 1.40 does not know are errors there only."""
+    root = tmp_path / "r"
+    for name in ("new", "old"):
+        put(root / name / "app.py", ST)
+        put(root / name / "ui" / "main.py", ST)
+        put(root / name / "Makefile", "ui:\n\tstreamlit run ui/main.py\n")
+        write_config(root / name / "ui", f"[runner]\n{NAME} = true\n")
+        write_config(root / name, "[server]\nfolderWatchList = ['src']\n")
+    (root / "old" / ".venv").symlink_to(streamlit_140_python.parents[1])
+    apps = {rel(a["script"], root): a for a in scan_json(root)}
+    assert {k: a["streamlit_version"] for k, a in apps.items()} == {
+        "new/app.py": "1.67.0",
+        "new/ui/main.py": "1.67.0",
+        "old/app.py": "1.40.0",
+        "old/ui/main.py": "1.40.0",
+    }
+    assert apps["new/ui/main.py"]["source"]["scope"] == "script"
+    assert apps["new/ui/main.py"]["enforced"] is True
+    assert apps["old/ui/main.py"]["source"] == {"scope": "default"}  # 1.40 reads no script file
+    assert [layer["scope"] for layer in apps["old/ui/main.py"]["layers"]] == ["global", "project"]
+    assert [e["key"] for e in apps["old/app.py"]["errors"]] == ["server.folderWatchList"]
+    assert apps["new/app.py"]["errors"] == []

@@ -248,6 +248,7 @@ def test_option_schema_says_type_default_allowed_and_description() -> None:
     links = schema["properties"]["client"]["properties"]["showErrorLinks"]
     assert links["anyOf"][0] == {"enum": ["auto", "true", "false", True, False]}
     assert "A secret" in server["cookieSecret"]["description"]
+    assert "Flag:" not in server["cookieSecret"]["description"]  # Streamlit refuses it as a flag
     assert schema["properties"]["global"]["properties"]["logLevel"]["not"] == {}
     assert (
         "replaced by logger.level"
@@ -306,3 +307,38 @@ def test_schema_with_python_follows_that_streamlit(streamlit_140_python: Path) -
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == build(catalog_of(streamlit_140_python))
+
+
+@pytest.mark.parametrize("route", ["directive", "taplo.toml"])
+def test_the_readme_ways_to_point_taplo_at_the_schema(project: Path, route: str) -> None:
+    """`#:schema ./config.schema.json` atop the file, or a `.taplo.toml` rule at the root."""
+    written = runner.invoke(app, ["schema", "--output", ".streamlit/config.schema.json"])
+    assert written.exit_code == 3  # no .streamlit/ yet: nothing is created
+    (project / ".streamlit").mkdir()
+    written = runner.invoke(app, ["schema", "--output", ".streamlit/config.schema.json"])
+    assert written.exit_code == 0, written.stderr
+    head = "#:schema ./config.schema.json\n" if route == "directive" else ""
+    if route == "taplo.toml":
+        (project / ".taplo.toml").write_text(
+            '[[rule]]\ninclude = ["**/.streamlit/config.toml"]\n\n'
+            '[rule.schema]\npath = ".streamlit/config.schema.json"\n'
+        )
+    config = project / ".streamlit" / "config.toml"
+
+    def taplo_lint() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(taplo()), "lint", "--colors", "never", ".streamlit/config.toml"],
+            capture_output=True,
+            text=True,
+            cwd=project,
+            timeout=60,
+            check=False,
+        )
+
+    config.write_text(head + "[server]\nport = 8502\n")
+    assert check_passes(config.read_bytes(), catalog_of(Path(sys.executable)))
+    assert taplo_lint().returncode == 0
+    config.write_text(head + "[server]\nprot = 8502\n")
+    done = taplo_lint()
+    assert done.returncode == 1
+    assert "'prot' was unexpected" in done.stdout + done.stderr

@@ -481,6 +481,7 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
         options=(KEY_OPTION, EXPECT_ALL, JSON, QUIET),
+        fast=True,
     ),
     Command(
         "completion",
