@@ -450,9 +450,10 @@ def check_layers(context: Context, catalog: Catalog) -> Report:
         findings.append(Finding("warning", Code.PARENT_CONFIG_DIR, message, hint, Position(parent)))
     if context.use_env:
         findings.extend(check_env(catalog, env))
-    # conflicts() reads only these options (the layers are read whole either way); scan checks
-    # many apps.
-    resolution = resolve(context, catalog, keys=CONFLICT_KEYS & catalog.options.keys())
+    # conflicts() and the theme file need only these options (the layers are read whole either
+    # way); scan checks many apps.
+    wanted = (CONFLICT_KEYS | {"theme.base"}) & catalog.options.keys()
+    resolution = resolve(context, catalog, keys=wanted)
     for read in resolution.layers:
         if read.scope.is_file:
             continue  # check_bytes has seen their values
