@@ -213,15 +213,18 @@ def test_negative_numbers_are_values_to_both_parsers(argv: list[str], expected: 
 
 
 def test_negative_number_set_through_typer_and_the_fast_path(project: Path) -> None:
-    typer_run = CliRunner().invoke(app, ["set", "server.port", "-1"])  # CliRunner: Typer's path
+    # An int option Streamlit takes negative (a negative port it refuses at start).
+    typer_run = CliRunner().invoke(
+        app, ["set", "server.maxMessageSize", "-1"]
+    )  # CliRunner: Typer's path
     assert typer_run.exit_code == 0, typer_run.output
-    assert (project / ".streamlit" / "config.toml").read_text() == "[server]\nport = -1\n"
+    assert (project / ".streamlit" / "config.toml").read_text() == "[server]\nmaxMessageSize = -1\n"
     fast = subprocess.run(
-        [sys.executable, "-m", "stconfig", "set", "server.port", "-2"],
+        [sys.executable, "-m", "stconfig", "set", "server.maxMessageSize", "-2"],
         capture_output=True,
         text=True,
         check=False,
     )
     assert fast.returncode == 0, fast.stderr
-    assert (project / ".streamlit" / "config.toml").read_text() == "[server]\nport = -2\n"
+    assert (project / ".streamlit" / "config.toml").read_text() == "[server]\nmaxMessageSize = -2\n"
     assert "No such option" not in typer_run.output + fast.stderr
