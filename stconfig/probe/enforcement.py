@@ -145,6 +145,13 @@ def _script_config(context: Context) -> Path | None:
     return None
 
 
+def _unchecked(report: dict[str, Any]) -> tuple[str, ...]:
+    unchecked = report.get("user_start_unchecked")
+    if not unchecked:
+        return ()
+    return (f"cannot tell whether your own `streamlit run` would start here ({unchecked})",)
+
+
 def _driver_failure(report: dict[str, Any], timeout: float) -> ProbeError:
     log_lines = [line for line in str(report.get("log") or "").splitlines() if line.strip()]
     hint = "streamlit said: " + log_lines[-1].strip() if log_lines else None
@@ -231,7 +238,7 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
         seconds=time.monotonic() - started,
         python=install.python,
         found_via=install.found_via,
-        warnings=resolution.warnings,
+        warnings=(*resolution.warnings, *_unchecked(report)),
         overridden=(*overrides, *report.get("overridden", [])),
         url=report.get("url"),
         user_start_error=str(user_start_error) if user_start_error else None,
