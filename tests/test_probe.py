@@ -53,6 +53,7 @@ OVERRIDDEN = [
     "server.fileWatcherType",
     "client.showErrorDetails",
     "global.developmentMode",
+    "logger.enableRich",
 ]
 USER_START_FAILS = "`streamlit run` from here would fail before serving: "
 runner = CliRunner()

@@ -107,6 +107,8 @@ def server_settings(port: int) -> dict[str, str]:
         "client.showErrorDetails": "true",
         # Development mode refuses any server.port; the user's own start is checked without it.
         "global.developmentMode": "false",
+        # The server logs the probe's exception to a file nobody reads: without importing rich.
+        "logger.enableRich": "false",
     }
     assert OPTION not in settings
     return settings
