@@ -53,6 +53,7 @@ OVERRIDDEN = [
     "server.fileWatcherType",
     "client.showErrorDetails",
     "global.developmentMode",
+    "logger.enableRich",
 ]
 USER_START_FAILS = "`streamlit run` from here would fail before serving: "
 runner = CliRunner()
@@ -586,13 +587,15 @@ def test_a_port_the_user_set_that_is_taken_exits_4(project: Path) -> None:
 
 
 @pytest.mark.slow
-def test_development_mode_with_a_port_fails_the_users_start_too(project: Path) -> None:
+def test_development_mode_with_a_port_fails_the_users_start_too(
+    streamlit_python: Path, project: Path
+) -> None:
     """The probe's server runs without development mode (it refuses any server.port, and the
     probe sets one), so it starts; the user's start, which has both, fails: Streamlit's own words
     say why."""
     config = enforce("true") + f"[global]\ndevelopmentMode = true\n[server]\nport = {free_port()}\n"
     write_config(project, config)
-    code, data, stderr = probe()
+    code, data, stderr = probe("--python", str(streamlit_python))
     assert code == ExitCode.PROBE, stderr
     assert data["enforced"] is True
     assert data["overridden"] == OVERRIDDEN

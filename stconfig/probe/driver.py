@@ -16,8 +16,9 @@ shares this process's group, so whoever started the driver in a new session stop
 signal. Output:
 {"status": "ok" | "exited" | "timeout" | "error", "phase", "message", "exceptions": [type...],
 "exception_messages": [message...] (in the same order), "finished": bool, "user_start_error":
-str | null, "overridden": [what the driver overrode on top of --override], "url": the WebSocket
-URL, named by the Host header sent, "log": last server lines}.
+str | null, "user_start_unchecked": why it could not be judged (when so), "overridden": [what the
+driver overrode on top of --override], "url": the WebSocket URL, named by the Host header sent,
+"log": last server lines}.
 """
 
 from __future__ import annotations
@@ -101,42 +102,43 @@ class _Network:
         return {"Host": f"{self.host}:{port}"} if self.host else {}
 
 
-def _user_start(run_args: list[str]) -> tuple[str | None, _Network]:
-    """Parse and load the config as `streamlit run RUN_ARGS` would here; (why that start fails
-    before serving, or None; the networking its config sets up)."""
+def _user_start(run_args: list[str], result: dict[str, Any]) -> _Network:
+    """Parse and load the config as `streamlit run RUN_ARGS` would here: why that start fails
+    before serving (result["user_start_error"], or None), and the networking its config sets up.
+    A Streamlit whose CLI lacks what this needs is not judged (result["user_start_unchecked"])."""
+    try:
+        import click
+        from streamlit import config
+        from streamlit.web import bootstrap, cli
+
+        main_run, load, is_set = cli.main_run, bootstrap.load_config_options, config.is_manually_set
+    except (ImportError, AttributeError) as missing:
+        result["user_start_unchecked"] = f"{type(missing).__name__}: {missing}"
+        return _network()
     error = None
     try:
-        error = _load_user_config(run_args)
+        # Option values come from flags and STREAMLIT_* variables, as click reads them for `run`.
+        parent = click.Context(cli.main, info_name="streamlit", auto_envvar_prefix="STREAMLIT")
+        context = main_run.make_context("run", list(run_args), parent=parent)
+        params = dict(context.params)
+        config._main_script_path = os.path.abspath(params.pop("target"))
+        params.pop("args", None)
+        load(flag_options=params)
+        error = _port_error(config, is_set)
+    except click.ClickException as refused:
+        error = refused.format_message()
     except SystemExit as stop:  # Streamlit's refusal of a secret on the command line
         error = str(stop.code)
     except Exception as problem:  # whatever stops Streamlit stops the user's start
         error = str(problem) or type(problem).__name__
-    return error, _network()
+    result["user_start_error"] = error
+    return _network()
 
 
-def _load_user_config(run_args: list[str]) -> str | None:
-    import click
-    from streamlit import config
-    from streamlit.web import bootstrap, cli
-
-    # Option values come from flags and STREAMLIT_* variables, as click reads them for `run`.
-    parent = click.Context(cli.main, info_name="streamlit", auto_envvar_prefix="STREAMLIT")
-    try:
-        context = cli.main_run.make_context("run", list(run_args), parent=parent)
-    except click.ClickException as error:
-        return error.format_message()
-    params = dict(context.params)
-    target = params.pop("target")
-    params.pop("args", None)
-    config._main_script_path = os.path.abspath(target)
-    bootstrap.load_config_options(flag_options=params)
-    return _port_error(config)
-
-
-def _port_error(config: Any) -> str | None:
+def _port_error(config: Any, is_set: Callable[[str], bool]) -> str | None:
     """Streamlit exits when a port set by the user cannot be bound (it tries the next port only
     for the default one)."""
-    if not config.is_manually_set("server.port"):
+    if not is_set("server.port"):
         return None
     port = config.get_option("server.port")
     address = config.get_option("server.address") or ""
@@ -346,7 +348,7 @@ def _drive(args: argparse.Namespace) -> dict[str, Any]:
         # Reading the config and importing protobuf and the WebSocket library overlap with the
         # server's start.
         if args.user_config:
-            result["user_start_error"], network = _user_start(args.run_args)
+            network = _user_start(args.run_args, result)
         if network.host is None:
             # No Host could pass this server.allowedHosts: the one case to override it, which
             # needs another start (rare: every browser would be refused too).

@@ -107,6 +107,8 @@ def server_settings(port: int) -> dict[str, str]:
         "client.showErrorDetails": "true",
         # Development mode refuses any server.port; the user's own start is checked without it.
         "global.developmentMode": "false",
+        # The server logs the probe's exception to a file nobody reads: without importing rich.
+        "logger.enableRich": "false",
     }
     assert OPTION not in settings
     return settings
@@ -143,6 +145,13 @@ def _script_config(context: Context) -> Path | None:
         if layer.scope is Scope.SCRIPT and layer.path.is_file():
             return layer.path
     return None
+
+
+def _unchecked(report: dict[str, Any]) -> tuple[str, ...]:
+    unchecked = report.get("user_start_unchecked")
+    if not unchecked:
+        return ()
+    return (f"cannot tell whether your own `streamlit run` would start here ({unchecked})",)
 
 
 def _driver_failure(report: dict[str, Any], timeout: float) -> ProbeError:
@@ -231,7 +240,7 @@ def run_probe(context: Context, *, timeout: float = 30.0) -> ProbeResult:
         seconds=time.monotonic() - started,
         python=install.python,
         found_via=install.found_via,
-        warnings=resolution.warnings,
+        warnings=(*resolution.warnings, *_unchecked(report)),
         overridden=(*overrides, *report.get("overridden", [])),
         url=report.get("url"),
         user_start_error=str(user_start_error) if user_start_error else None,
