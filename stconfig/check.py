@@ -38,7 +38,7 @@ from stconfig.problems import (
     toml_kind,
 )
 from stconfig.readfile import NotRegularFile, read_regular
-from stconfig.tomlscan import KeyPath
+from stconfig.tomlscan import KeyPath, acyclic
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
 Severity = Literal["error", "warning"]
@@ -109,6 +109,7 @@ class Report:
         }
 
 
+@acyclic
 def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
     """Every problem in one config file's bytes."""
     findings: list[Finding] = []
