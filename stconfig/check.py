@@ -46,7 +46,7 @@ from stconfig.problems import (
 from stconfig.readfile import NotRegularFile, read_regular
 from stconfig.redact import hide_text, secret_env_names_in
 from stconfig.startup import CONFLICT_KEYS, Problem, Severity, conflicts, value_problems
-from stconfig.tomlscan import KeyPath
+from stconfig.tomlscan import KeyPath, acyclic
 from stconfig.values import FALSE_WORDS, TRUE_WORDS, check_allowed, to_text
 
 _SYNTAX_HINTS = (
@@ -117,6 +117,7 @@ class Report:
         }
 
 
+@acyclic
 def check_bytes(data: bytes, path: Path, catalog: Catalog, env: Mapping[str, str]) -> list[Finding]:
     """Every problem in one config file's bytes."""
     findings: list[Finding] = []

@@ -34,6 +34,7 @@ from stconfig.tomlscan import (
     ScanError,
     Scanner,
     TomlLimit,
+    acyclic,
     decode_utf8,
     loads,
     syntax_error_place,
@@ -199,6 +200,7 @@ def _bom_glued_to_key(data: bytes, catalog: Catalog) -> bool:
     )
 
 
+@acyclic
 def read_file_layer(scope: Scope, path: Path, catalog: Catalog, env: Mapping[str, str]) -> Layer:
     layer = Layer(scope=scope, path=path)
     text = ""

@@ -4,12 +4,14 @@ syntax error, and where every statement and key of a valid document sits (lines 
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from stconfig.problems import duplicate
 
@@ -48,6 +50,29 @@ class TomlLimit(ValueError):
         self.reason = reason
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def acyclic(function: F) -> F:
+    """Run `function` with the cyclic garbage collector paused. Reading a file builds objects
+    that form no cycles (tomllib's dicts and lists, the scanner's lines, the settings), so
+    reference counting frees them all; the collector would only walk them again and again, at a
+    cost that grows faster than the file (a 16 MB file: a third of `show`'s time)."""
+
+    @functools.wraps(function)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return cast(F, paused)
+
+
+@acyclic
 def loads(text: str) -> dict[str, Any]:
     """`tomllib.loads`, with its failures beyond syntax as TomlLimit: every parse goes here."""
     try:
@@ -202,6 +227,7 @@ class Scanner:
         self.inlines: list[Inline] = []
         self.aot_count: dict[KeyPath, int] = {}
 
+    @acyclic
     def scan(self) -> Scanner:
         """Scan the whole text, or raise ScanError."""
         try:
