@@ -80,8 +80,8 @@ def diff_lines(text: str, paths: frozenset[tuple[str, ...]]) -> list[DiffLine]:
     """The TOML text's lines (ended by "\\n", as TOML ends them) with the value of every
     key at `paths` (a table line, a dotted key or an inline table entry) shown as `<hidden>`.
 
-    Text the scanner cannot read (valid TOML it does not handle) is hidden whole when it holds a
-    secret: no line of it is shown rather than a line of the secret."""
+    Text the scanner cannot read (valid TOML it does not handle) is hidden whole: no line of it
+    is shown rather than a line of a secret."""
     lines = _lines(text)
     spans = _secret_spans(text, paths)
     shown: list[str] = []
@@ -110,16 +110,13 @@ def _lines(text: str) -> list[str]:
 
 def _secret_spans(text: str, paths: frozenset[tuple[str, ...]]) -> list[tuple[int, int]] | None:
     """Where the values at `paths` are in the text, in order; None when the text cannot be
-    scanned and holds one of them."""
-    import tomllib
-
+    scanned (then no line of it is shown)."""
     from stconfig.tomlscan import ScanError, Scanner
 
     try:
         scanner = Scanner(text).scan()
     except ScanError:
-        data = tomllib.loads(text)
-        return [] if not any(_lookup(data, path) is not None for path in paths) else None
+        return None
     return sorted(
         (entry.value_start, entry.value_end)
         for entry, _ in scanner.entries()
