@@ -8,11 +8,14 @@ line at the end of the run.
 from __future__ import annotations
 
 import os
+import pty
+import select
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 import pytest
 import streamlit_venvs
@@ -127,3 +130,26 @@ def streamlit_140_python() -> Path:
 def stconfig_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One XDG cache for every stconfig run, so a catalog introspected once is reused."""
     return tmp_path_factory.mktemp("xdg-cache")
+
+
+def on_terminal(
+    argv: list[str], env: dict[str, str], *, stream: Literal["stdout", "stderr"] = "stdout"
+) -> tuple[int, bytes]:
+    """Run ARGV with one stream on a pseudo-terminal (the other thrown away): its exit code and
+    what it wrote there."""
+    leader, follower = pty.openpty()
+    streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: follower}
+    with subprocess.Popen(argv, env=env, **streams) as process:  # type: ignore[call-overload]
+        os.close(follower)
+        output = b""
+        while select.select([leader], [], [], 30)[0]:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the process is done
+                break
+            if not chunk:
+                break
+            output += chunk
+        code = process.wait(timeout=30)
+    os.close(leader)
+    return code, output

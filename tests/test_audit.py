@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import subprocess
 import sys
@@ -19,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import on_terminal
 from test_probe import assert_nothing_left, fake_venv, processes_mentioning
 from typer.testing import CliRunner
 
@@ -442,22 +441,8 @@ def test_progress_on_a_terminal_only_and_rich_only_then(project: Path) -> None:
     assert "run 1/50" not in piped.stderr
     assert " rich" not in piped.stderr  # -X importtime lists every import on stderr
 
-    leader, follower = pty.openpty()
-    with subprocess.Popen(
-        argv[:1] + argv[3:], stdout=subprocess.PIPE, stderr=follower, env=env
-    ) as process:
-        os.close(follower)
-        seen = b""
-        while select.select([leader], [], [], 30)[0]:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        assert process.wait(timeout=30) == ExitCode.OK
-    os.close(leader)
+    code, seen = on_terminal(argv[:1] + argv[3:], env, stream="stderr")
+    assert code == ExitCode.OK
     # rich redraws a few times a second, so which runs show depends on timing.
     assert re.search(rb'run \d+/50: page "app"( > |\r)', seen), seen
 

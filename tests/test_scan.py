@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import select
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write_config
+from conftest import on_terminal, write_config
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
@@ -392,25 +390,8 @@ def test_a_secret_is_never_shown(repo: Path) -> None:
 def test_a_table_on_a_terminal(repo: Path) -> None:
     """On a terminal: a table with every app, then its files' errors; piped output stays plain."""
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "200"}
-    leader, follower = pty.openpty()
-    with subprocess.Popen(
-        [sys.executable, "-m", "stconfig", "scan", str(repo)],
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        env=env,
-    ) as process:
-        os.close(follower)
-        seen = b""
-        while select.select([leader], [], [], 30)[0]:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        assert process.wait(timeout=30) == 0
-    os.close(leader)
+    code, seen = on_terminal([sys.executable, "-m", "stconfig", "scan", str(repo)], env)
+    assert code == 0
     text = seen.decode()
     assert "\t" not in text
     assert "starts in" in text and "found by" in text

@@ -4,9 +4,7 @@ terminal and never with NO_COLOR, -q, and the README's "In shell scripts" recipe
 from __future__ import annotations
 
 import os
-import pty
 import re
-import select
 import shutil
 import subprocess
 import sys
@@ -14,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from conftest import REPO, missing, write_config
+from conftest import REPO, missing, on_terminal, write_config
 from typer.testing import CliRunner
 
 from stconfig.cli.commands import app
@@ -34,26 +32,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 def _on_terminal(args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     """Run `stconfig ARGS` with stdout on a pseudo-terminal; (exit code, what it printed)."""
-    leader, follower = pty.openpty()
-    with subprocess.Popen(
-        ["stconfig", *args], stdout=follower, stderr=subprocess.DEVNULL, env=env
-    ) as process:
-        os.close(follower)
-        output = b""
-        while True:
-            ready, _, _ = select.select([leader], [], [], 30)
-            if not ready:
-                break
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed: the process is done
-                break
-            if not chunk:
-                break
-            output += chunk
-        code = process.wait(timeout=30)
-    os.close(leader)
-    return code, output
+    return on_terminal(["stconfig", *args], env)
 
 
 def test_every_command_has_help_with_an_example() -> None:
