@@ -35,15 +35,21 @@ def start_env(home: Path, python: Path, cache: Path, extra: dict[str, str]) -> d
 
 
 def oracle(
-    python: Path, project: Path, env: dict[str, str], flags: list[str], script: str = "app.py"
+    python: Path,
+    project: Path,
+    env: dict[str, str],
+    flags: list[str],
+    script: str = "app.py",
+    construction: str = "cli",
 ) -> dict[str, Any]:
-    """What `streamlit run SCRIPT FLAGS...` loads in `project` (the script is made if missing)."""
+    """What `streamlit run SCRIPT FLAGS...` loads in `project` (the script is made if missing),
+    the command line built as `construction` says (tests/streamlit_oracle.py)."""
     if not (project / script).exists():
         (project / script).write_text("import streamlit as st\n", encoding="utf-8")
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "oracle.json"
         done = subprocess.run(
-            [str(python), str(ORACLE), str(out), script, *flags],
+            [str(python), str(ORACLE), str(out), "--construction", construction, script, *flags],
             cwd=project,
             env=env,
             capture_output=True,

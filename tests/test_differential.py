@@ -36,6 +36,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, reject, settings
+from real_start import oracle
 from scenarios import (
     OPTIONS,
     THEME_PATH,
@@ -88,30 +89,9 @@ def _script_arg(scenario: Scenario, script: Path, layout: Layout) -> str:
 def run_oracle(
     python: Path, scenario: Scenario, layout: Layout, construction: str = "cli"
 ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "oracle.json"
-        script = _script_arg(scenario, layout.streamlit_script, layout)
-        done = subprocess.run(
-            [
-                str(python),
-                str(ORACLE),
-                str(out),
-                "--construction",
-                construction,
-                script,
-                *scenario.flag_args(),
-            ],
-            cwd=layout.project,
-            env={**_base_env(layout), **scenario.env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert out.is_file(), f"oracle crashed ({done.returncode}):\n{done.stderr}"
-        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    result["stderr"] = done.stderr
-    return result
+    script = _script_arg(scenario, layout.streamlit_script, layout)
+    env = {**_base_env(layout), **scenario.env}
+    return oracle(python, layout.project, env, scenario.flag_args(), script, construction)
 
 
 def run_stconfig(
